@@ -1,0 +1,62 @@
+"""Writing files so that a crash or power cut leaves the old version or the new, never half.
+
+Every non-database file is written under a temporary name in the same folder, fsynced,
+then renamed over the target with os.replace, and the folder is fsynced (KeePassXC's
+habit). The temporary name lives in the vault folder, never in the system temp folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from pathlib import Path
+
+from app.errors import StorageError
+
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
+
+def make_private_dir(path: Path) -> None:
+    """Create `path` (and parents) readable by the user alone; tighten it if it exists."""
+    path.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):  # Windows, or a folder owned by someone else
+        path.chmod(PRIVATE_DIR_MODE)
+
+
+def fsync_dir(path: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` atomically and durably."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+        fsync_dir(path.parent)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise StorageError(f"could not write {path.name}: {exc.strerror or 'I/O error'}") from None
+
+
+def read_capped(path: Path, limit: int) -> bytes:
+    """Read at most `limit` bytes; a longer file is reported by returning limit+1 bytes."""
+    with path.open("rb") as handle:
+        return handle.read(limit + 1)

@@ -1,0 +1,1 @@
+"""The SQLCipher store: connection set-up, transactions and schema migrations."""

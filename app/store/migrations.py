@@ -1,0 +1,125 @@
+"""Versioned schema migrations, applied in order at unlock.
+
+PRAGMA user_version holds the version reached. Each migration runs in its own
+transaction together with the version bump, so a crash leaves the store at the old
+version or the new one. Never edit a released migration: add a new one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+Connection = Any  # sqlcipher3 connection: the module ships no type information
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    apply: Callable[[Connection], None]
+
+
+def _v1_core(conn: Connection) -> None:
+    for statement in (
+        """CREATE TABLE meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        ) STRICT""",
+        """CREATE TABLE incidents (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            narrative TEXT NOT NULL DEFAULT '',
+            date_from TEXT,
+            date_to TEXT,
+            date_precision TEXT NOT NULL DEFAULT 'unknown',
+            location TEXT NOT NULL DEFAULT '',
+            country TEXT,
+            latitude REAL,
+            longitude REAL,
+            status TEXT NOT NULL DEFAULT 'draft',
+            sensitivity TEXT NOT NULL DEFAULT 'medium',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        ) STRICT""",
+        "CREATE INDEX incidents_date ON incidents(date_from)",
+        """CREATE TABLE incident_violations (
+            incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+            code TEXT NOT NULL,
+            PRIMARY KEY (incident_id, code)
+        ) STRICT, WITHOUT ROWID""",
+        """CREATE TABLE incident_tags (
+            incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+            tag TEXT NOT NULL,
+            PRIMARY KEY (incident_id, tag)
+        ) STRICT, WITHOUT ROWID""",
+        "CREATE INDEX incident_tags_tag ON incident_tags(tag)",
+        """CREATE TABLE people (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            notes TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        ) STRICT""",
+        """CREATE TABLE incident_people (
+            id INTEGER PRIMARY KEY,
+            incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            role TEXT NOT NULL,
+            consent TEXT NOT NULL DEFAULT 'none',
+            consent_orgs TEXT NOT NULL DEFAULT '[]',
+            consent_date TEXT,
+            consent_note TEXT NOT NULL DEFAULT '',
+            UNIQUE (incident_id, person_id, role)
+        ) STRICT""",
+        "CREATE INDEX incident_people_person ON incident_people(person_id)",
+        """CREATE TABLE interventions (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+            date TEXT,
+            actor TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            status TEXT NOT NULL,
+            notes TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        ) STRICT""",
+        "CREATE INDEX interventions_incident ON interventions(incident_id)",
+    ):
+        conn.execute(statement)
+
+
+SEARCH_TABLE_SQL = """CREATE VIRTUAL TABLE incident_search USING fts5(
+    title, narrative, location, people, tags,
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '2 3'
+)"""
+
+# One row per incident; rowid = incidents.id. Kept in step by app/search_index.py.
+SEARCH_ROW_SELECT = """SELECT i.id, i.title, i.narrative, i.location,
+    COALESCE((SELECT group_concat(p.name, ' ') FROM incident_people ip
+              JOIN people p ON p.id = ip.person_id WHERE ip.incident_id = i.id), ''),
+    COALESCE((SELECT group_concat(t.tag, ' ') FROM incident_tags t
+              WHERE t.incident_id = i.id), '')
+    FROM incidents i"""
+
+
+def _v2_search(conn: Connection) -> None:
+    """Full-text search over titles, narratives, locations, people's names and tags."""
+    conn.execute(SEARCH_TABLE_SQL)
+    conn.execute(
+        "INSERT INTO incident_search(rowid, title, narrative, location, people, tags) "
+        + SEARCH_ROW_SELECT
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "core tables", _v1_core),
+    Migration(2, "full-text search index", _v2_search),
+)
+LATEST_VERSION = MIGRATIONS[-1].version

@@ -1,0 +1,164 @@
+"""The vault header: a fixed-size binary record, the only plaintext in a vault.
+
+Layout of version 1 (all integers big-endian), 306 bytes; docs/vault-format.md is the
+specification and tests/test_vectors.py holds its known-answer vectors.
+
+  offset size  field
+       0    8  magic "CARNETVH"
+       8    2  format version = 1
+      10    2  flags: bit 0 = a device share (OS keyring) is part of the passphrase KEK
+      12   16  vault id (random)
+      28    1  KDF algorithm: 1 = Argon2id v1.3
+      29    1  KDF profile: 1 interactive, 2 moderate, 3 sensitive
+      30    4  Argon2id opslimit (must equal the profile's)
+      34    8  Argon2id memlimit in bytes (must equal the profile's)
+      42   16  salt
+      58   72  passphrase slot
+     130   72  recovery slot
+     202   72  duress slot (random bytes when no duress passphrase is set)
+     274   32  header MAC: BLAKE2b-256 keyed with BLAKE2b(key=MK, person="carnet-hdr-mac")
+               over bytes 0..273
+
+Each slot's associated data is the preamble without its flags (bytes 0..9 and 12..57)
+followed by the slot index. The flags are left out so that the device share can be
+turned on or off without the duress passphrase (whose slot cannot be rewrapped without
+it); they are covered by the MAC, and the device-share flag changes the passphrase KEK
+anyway. The MAC binds every byte, so changing any byte makes unlock fail.
+"""
+
+from __future__ import annotations
+
+import hmac
+import struct
+from dataclasses import dataclass, replace
+
+import nacl.bindings
+import nacl.utils
+
+from crypto.errors import AuthenticationError, MalformedError
+from crypto.kdf import KEY_BYTES, SALT_BYTES, KdfProfile, derive_key
+from crypto.keyslots import SLOT_BYTES, Random
+
+MAGIC = b"CARNETVH"
+VERSION = 1
+KDF_ARGON2ID13 = 1
+FLAG_DEVICE_SHARE = 0x0001
+VAULT_ID_BYTES = 16
+MAC_BYTES = 32
+PURPOSE_HEADER_MAC = b"carnet-hdr-mac"
+
+_PREAMBLE = struct.Struct(">8sHH16sBBIQ16s")
+PREAMBLE_BYTES = _PREAMBLE.size  # 58
+HEADER_BYTES = PREAMBLE_BYTES + 3 * SLOT_BYTES + MAC_BYTES  # 306
+
+
+class HeaderIntegrityError(AuthenticationError):
+    """A slot opened, but the header MAC does not verify: the header was changed."""
+
+
+@dataclass(frozen=True)
+class VaultHeader:
+    """A parsed header. Holds only public values and ciphertext; safe to repr."""
+
+    device_share_required: bool
+    vault_id: bytes
+    profile: KdfProfile
+    salt: bytes
+    passphrase_slot: bytes
+    recovery_slot: bytes
+    duress_slot: bytes
+    mac: bytes = b"\x00" * MAC_BYTES
+
+    def preamble(self) -> bytes:
+        params = self.profile.params
+        return _PREAMBLE.pack(
+            MAGIC,
+            VERSION,
+            FLAG_DEVICE_SHARE if self.device_share_required else 0,
+            self.vault_id,
+            KDF_ARGON2ID13,
+            self.profile.code,
+            params.opslimit,
+            params.memlimit,
+            self.salt,
+        )
+
+    def slot_context(self) -> bytes:
+        """The associated data prefix shared by all slots: the preamble less its flags."""
+        preamble = self.preamble()
+        return preamble[:10] + preamble[12:]
+
+    def authenticated_body(self) -> bytes:
+        """Every byte the MAC covers: the preamble and the three slots."""
+        return self.preamble() + self.passphrase_slot + self.recovery_slot + self.duress_slot
+
+    def to_bytes(self) -> bytes:
+        return self.authenticated_body() + self.mac
+
+    def sealed_with(self, master_key: bytes) -> VaultHeader:
+        """The same header with its MAC computed under the master key."""
+        return replace(self, mac=compute_mac(master_key, self.authenticated_body()))
+
+    def verify(self, master_key: bytes) -> None:
+        expected = compute_mac(master_key, self.authenticated_body())
+        if not hmac.compare_digest(expected, self.mac):
+            raise HeaderIntegrityError("the vault header has been changed or damaged")
+
+
+def compute_mac(master_key: bytes, body: bytes) -> bytes:
+    mac_key = derive_key(master_key, PURPOSE_HEADER_MAC)
+    return bytes(
+        nacl.bindings.crypto_generichash_blake2b_salt_personal(
+            body, digest_size=MAC_BYTES, key=mac_key
+        )
+    )
+
+
+def parse_header(data: bytes) -> VaultHeader:
+    """Parse and range-check a header. Raises MalformedError, never anything else."""
+    if len(data) != HEADER_BYTES:
+        raise MalformedError("the vault header has the wrong size")
+    magic, version, flags, vault_id, kdf_alg, profile_code, ops, mem, salt = (
+        _PREAMBLE.unpack_from(data, 0)
+    )
+    if magic != MAGIC:
+        raise MalformedError("this is not a Carnet vault header")
+    if version != VERSION:
+        raise MalformedError("this vault header version is not supported")
+    if flags & ~FLAG_DEVICE_SHARE:
+        raise MalformedError("the vault header has unknown flags")
+    if kdf_alg != KDF_ARGON2ID13:
+        raise MalformedError("the vault header names an unknown KDF")
+    try:
+        profile = KdfProfile.from_code(profile_code)
+    except ValueError:
+        raise MalformedError("the vault header names an unknown KDF profile") from None
+    if (ops, mem) != (profile.params.opslimit, profile.params.memlimit):
+        raise MalformedError("the vault header's KDF parameters do not match its profile")
+    offset = PREAMBLE_BYTES
+    slots = []
+    for _ in range(3):
+        slots.append(data[offset : offset + SLOT_BYTES])
+        offset += SLOT_BYTES
+    return VaultHeader(
+        device_share_required=bool(flags & FLAG_DEVICE_SHARE),
+        vault_id=vault_id,
+        profile=profile,
+        salt=salt,
+        passphrase_slot=slots[0],
+        recovery_slot=slots[1],
+        duress_slot=slots[2],
+        mac=data[offset : offset + MAC_BYTES],
+    )
+
+
+def new_vault_id(rng: Random = nacl.utils.random) -> bytes:
+    return rng(VAULT_ID_BYTES)
+
+
+def new_salt(rng: Random = nacl.utils.random) -> bytes:
+    return rng(SALT_BYTES)
+
+
+def new_master_key(rng: Random = nacl.utils.random) -> bytes:
+    return rng(KEY_BYTES)
