@@ -1,0 +1,175 @@
+"""Incidents: add (one or a batch), read, list, update, delete."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from app import search_index, validation
+from app.clock import Clock, utc_now
+from app.dates import EventDate, parse_event_date
+from app.errors import NotFoundError
+from app.models import Incident, IncidentDetail, IncidentInput
+from app.progress import CancelToken, Progress, no_progress
+from app.store.database import Database
+
+_COLUMNS = (
+    "id, uid, title, narrative, date_from, date_to, date_precision, location, country, "
+    "latitude, longitude, status, sensitivity, created_at, updated_at"
+)
+BATCH_PROGRESS_EVERY = 250
+
+
+class IncidentService:
+    def __init__(self, db: Database, clock: Clock = utc_now) -> None:
+        self.db = db
+        self.clock = clock
+
+    def add(self, data: IncidentInput) -> int:
+        return self.add_many([data])[0]
+
+    def add_many(
+        self,
+        items: Sequence[IncidentInput],
+        progress: Progress = no_progress,
+        cancel: CancelToken | None = None,
+    ) -> list[int]:
+        """Validate everything first, then insert all in one transaction (all or none)."""
+        checked = []
+        for index, item in enumerate(items):
+            try:
+                checked.append(validation.incident(item))
+            except validation.ValidationError as exc:
+                if len(items) == 1:
+                    raise
+                raise validation.ValidationError(f"incident #{index + 1}: {exc.message}") from None
+        ids: list[int] = []
+        now = self.clock()
+        with self.db.transaction() as conn:
+            for index, item in enumerate(checked):
+                if cancel is not None and index % BATCH_PROGRESS_EVERY == 0:
+                    cancel.raise_if_cancelled()
+                ids.append(self._insert(conn, item, now))
+                if index % BATCH_PROGRESS_EVERY == 0:
+                    progress(index, len(checked), "importing")
+            search_index.reindex(conn, ids)
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+        progress(len(checked), len(checked), "importing")
+        return ids
+
+    def get(self, incident_id: int) -> Incident:
+        with self.db.reading() as conn:
+            row = conn.execute(
+                f"SELECT {_COLUMNS} FROM incidents WHERE id = ?", (incident_id,)  # noqa: S608
+            ).fetchone()
+            if row is None:
+                raise NotFoundError(f"no incident {incident_id}")
+            return _incident(conn, row)
+
+    def detail(self, incident_id: int) -> IncidentDetail:
+        from app.interventions import InterventionService
+        from app.people import PersonService
+
+        incident = self.get(incident_id)
+        return IncidentDetail(
+            incident=incident,
+            people=tuple(PersonService(self.db, self.clock).links_for_incident(incident_id)),
+            interventions=tuple(InterventionService(self.db, self.clock).list(incident_id)),
+        )
+
+    def list(self, *, limit: int | None = None, offset: int = 0) -> list[Incident]:
+        """Newest event first (undated last), then newest id."""
+        with self.db.reading() as conn:
+            rows = conn.execute(
+                f"SELECT {_COLUMNS} FROM incidents "  # noqa: S608
+                "ORDER BY date_from IS NULL, date_from DESC, id DESC LIMIT ? OFFSET ?",
+                (-1 if limit is None else limit, offset),
+            ).fetchall()
+            return [_incident(conn, row) for row in rows]
+
+    def count(self) -> int:
+        with self.db.reading() as conn:
+            return int(conn.execute("SELECT count(*) FROM incidents").fetchone()[0])
+
+    def update(self, incident_id: int, data: IncidentInput) -> Incident:
+        item = validation.incident(data)
+        with self.db.transaction() as conn:
+            if conn.execute("SELECT 1 FROM incidents WHERE id = ?", (incident_id,)).fetchone() is None:
+                raise NotFoundError(f"no incident {incident_id}")
+            event = parse_event_date(item.date)
+            lat, lon = item.coordinates or (None, None)
+            conn.execute(
+                "UPDATE incidents SET title=?, narrative=?, date_from=?, date_to=?, "
+                "date_precision=?, location=?, country=?, latitude=?, longitude=?, status=?, "
+                "sensitivity=?, updated_at=? WHERE id=?",
+                (item.title, item.narrative, event.start, event.end, event.precision,
+                 item.location, item.country, lat, lon, item.status, item.sensitivity,
+                 self.clock(), incident_id),
+            )
+            conn.execute("DELETE FROM incident_violations WHERE incident_id = ?", (incident_id,))
+            conn.execute("DELETE FROM incident_tags WHERE incident_id = ?", (incident_id,))
+            self._insert_lists(conn, incident_id, item)
+            search_index.reindex(conn, [incident_id])
+        return self.get(incident_id)
+
+    def delete(self, incident_id: int) -> None:
+        with self.db.transaction() as conn:
+            cursor = conn.execute("DELETE FROM incidents WHERE id = ?", (incident_id,))
+            if cursor.rowcount == 0:
+                raise NotFoundError(f"no incident {incident_id}")
+            search_index.remove(conn, incident_id)
+
+    def _insert(self, conn: Any, item: IncidentInput, now: str) -> int:
+        event = parse_event_date(item.date)
+        lat, lon = item.coordinates or (None, None)
+        cursor = conn.execute(
+            "INSERT INTO incidents (uid, title, narrative, date_from, date_to, date_precision, "
+            "location, country, latitude, longitude, status, sensitivity, created_at, updated_at) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (uuid.uuid4().hex, item.title, item.narrative, event.start, event.end,
+             event.precision, item.location, item.country, lat, lon, item.status,
+             item.sensitivity, now, now),
+        )
+        incident_id = int(cursor.lastrowid)
+        self._insert_lists(conn, incident_id, item)
+        return incident_id
+
+    @staticmethod
+    def _insert_lists(conn: Any, incident_id: int, item: IncidentInput) -> None:
+        conn.executemany(
+            "INSERT INTO incident_violations (incident_id, code) VALUES (?, ?)",
+            [(incident_id, code) for code in item.violations],
+        )
+        conn.executemany(
+            "INSERT INTO incident_tags (incident_id, tag) VALUES (?, ?)",
+            [(incident_id, tag) for tag in item.tags],
+        )
+
+
+def require_incident(conn: Any, incident_id: int) -> None:
+    if conn.execute("SELECT 1 FROM incidents WHERE id = ?", (incident_id,)).fetchone() is None:
+        raise NotFoundError(f"no incident {incident_id}")
+
+
+def _incident(conn: Any, row: Any) -> Incident:
+    (ident, uid, title, narrative, date_from, date_to, precision, location, country,
+     lat, lon, status, sensitivity, created_at, updated_at) = row
+    violations = tuple(
+        r[0] for r in conn.execute(
+            "SELECT code FROM incident_violations WHERE incident_id = ? ORDER BY code", (ident,)
+        )
+    )
+    tags = tuple(
+        r[0] for r in conn.execute(
+            "SELECT tag FROM incident_tags WHERE incident_id = ? ORDER BY tag", (ident,)
+        )
+    )
+    return Incident(
+        id=ident, uid=uid, title=title, narrative=narrative,
+        date=EventDate(date_from, date_to, precision), location=location, country=country,
+        coordinates=None if lat is None or lon is None else (lat, lon),
+        violations=violations, tags=tags, status=status, sensitivity=sensitivity,
+        created_at=created_at, updated_at=updated_at,
+    )

@@ -1,0 +1,71 @@
+"""Interventions made for an incident: urgent appeals, grant requests, UN communications."""
+
+from __future__ import annotations
+
+import uuid
+
+from app import validation
+from app.clock import Clock, utc_now
+from app.errors import NotFoundError
+from app.incidents import require_incident
+from app.models import Intervention, InterventionInput
+from app.store.database import Database
+
+_COLUMNS = "id, uid, incident_id, actor, kind, status, date, notes, created_at, updated_at"
+
+
+class InterventionService:
+    def __init__(self, db: Database, clock: Clock = utc_now) -> None:
+        self.db = db
+        self.clock = clock
+
+    def add(self, incident_id: int, data: InterventionInput) -> int:
+        item = validation.intervention(data)
+        now = self.clock()
+        with self.db.transaction() as conn:
+            require_incident(conn, incident_id)
+            cursor = conn.execute(
+                "INSERT INTO interventions (uid, incident_id, date, actor, kind, status, notes, "
+                "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                (uuid.uuid4().hex, incident_id, item.date, item.actor, item.kind, item.status,
+                 item.notes, now, now),
+            )
+            return int(cursor.lastrowid)
+
+    def get(self, intervention_id: int) -> Intervention:
+        with self.db.reading() as conn:
+            row = conn.execute(
+                f"SELECT {_COLUMNS} FROM interventions WHERE id = ?", (intervention_id,)  # noqa: S608
+            ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no intervention {intervention_id}")
+        return Intervention(*row)
+
+    def list(self, incident_id: int | None = None) -> list[Intervention]:
+        query = f"SELECT {_COLUMNS} FROM interventions"  # noqa: S608
+        params: tuple[int, ...] = ()
+        if incident_id is not None:
+            query += " WHERE incident_id = ?"
+            params = (incident_id,)
+        query += " ORDER BY date IS NULL, date, id"
+        with self.db.reading() as conn:
+            return [Intervention(*row) for row in conn.execute(query, params).fetchall()]
+
+    def update(self, intervention_id: int, data: InterventionInput) -> Intervention:
+        item = validation.intervention(data)
+        with self.db.transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE interventions SET date=?, actor=?, kind=?, status=?, notes=?, updated_at=? "
+                "WHERE id=?",
+                (item.date, item.actor, item.kind, item.status, item.notes, self.clock(),
+                 intervention_id),
+            )
+            if cursor.rowcount == 0:
+                raise NotFoundError(f"no intervention {intervention_id}")
+        return self.get(intervention_id)
+
+    def delete(self, intervention_id: int) -> None:
+        with self.db.transaction() as conn:
+            cursor = conn.execute("DELETE FROM interventions WHERE id = ?", (intervention_id,))
+            if cursor.rowcount == 0:
+                raise NotFoundError(f"no intervention {intervention_id}")
