@@ -1,0 +1,1 @@
+"""The command-line interface: parsing, prompting and printing around app/ services."""
