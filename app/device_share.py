@@ -55,10 +55,12 @@ class KeyringDeviceShares:
 
         try:
             backend = keyring.get_keyring()
-        except Exception:  # noqa: BLE001 (any backend failure means: no keyring)
+        except Exception:
             return False
         backends = backend.backends if isinstance(backend, chainer.ChainerBackend) else [backend]
-        usable = [b for b in backends if not type(b).__module__.startswith(self._REFUSED_MODULE_PREFIXES)]
+        usable = [
+            b for b in backends if not type(b).__module__.startswith(self._REFUSED_MODULE_PREFIXES)
+        ]
         return bool(usable)
 
     def get(self, vault_id: bytes) -> bytes | None:

@@ -14,8 +14,16 @@ from app.errors import ValidationError
 from app.models import IncidentDetail, IncidentInput, Intervention, PersonLink
 
 EDITABLE_KEYS = (
-    "title", "narrative", "date", "location", "country", "coordinates", "violations", "tags",
-    "status", "sensitivity",
+    "title",
+    "narrative",
+    "date",
+    "location",
+    "country",
+    "coordinates",
+    "violations",
+    "tags",
+    "status",
+    "sensitivity",
 )
 READ_ONLY_KEYS = ("id", "uid", "date_precision", "created_at", "updated_at")
 LINKED_KEYS = ("people", "interventions")
@@ -125,17 +133,19 @@ def _field(key: str, value: Any) -> Any:
     if key == "coordinates":
         if value is None:
             return None
-        if (not isinstance(value, list) or len(value) != 2
-                or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)):
+        if (
+            not isinstance(value, list)
+            or len(value) != 2
+            or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+        ):
             raise ValidationError("coordinates must be [latitude, longitude]")
         return (float(value[0]), float(value[1]))
     if key in ("date", "country"):
         if value is not None and not isinstance(value, str):
             raise ValidationError(f"{key} must be a string or null")
         return value
-    if key == "narrative" or key == "location":
-        if value is None:
-            return ""
+    if key in ("narrative", "location") and value is None:
+        return ""
     if not isinstance(value, str):
         raise ValidationError(f"{key} must be a string")
     return value

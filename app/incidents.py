@@ -9,7 +9,7 @@ from typing import Any
 from app import search_index, validation
 from app.clock import Clock, utc_now
 from app.dates import EventDate, parse_event_date
-from app.errors import NotFoundError
+from app.errors import NotFoundError, ValidationError
 from app.models import Incident, IncidentDetail, IncidentInput
 from app.progress import CancelToken, Progress, no_progress
 from app.store.database import Database
@@ -40,10 +40,10 @@ class IncidentService:
         for index, item in enumerate(items):
             try:
                 checked.append(validation.incident(item))
-            except validation.ValidationError as exc:
+            except ValidationError as exc:
                 if len(items) == 1:
                     raise
-                raise validation.ValidationError(f"incident #{index + 1}: {exc.message}") from None
+                raise ValidationError(f"incident #{index + 1}: {exc.message}") from None
         ids: list[int] = []
         now = self.clock()
         with self.db.transaction() as conn:
@@ -62,7 +62,8 @@ class IncidentService:
     def get(self, incident_id: int) -> Incident:
         with self.db.reading() as conn:
             row = conn.execute(
-                f"SELECT {_COLUMNS} FROM incidents WHERE id = ?", (incident_id,)  # noqa: S608
+                f"SELECT {_COLUMNS} FROM incidents WHERE id = ?",
+                (incident_id,),
             ).fetchone()
             if row is None:
                 raise NotFoundError(f"no incident {incident_id}")
@@ -76,14 +77,14 @@ class IncidentService:
         return IncidentDetail(
             incident=incident,
             people=tuple(PersonService(self.db, self.clock).links_for_incident(incident_id)),
-            interventions=tuple(InterventionService(self.db, self.clock).list(incident_id)),
+            interventions=tuple(InterventionService(self.db, self.clock).list_for(incident_id)),
         )
 
-    def list(self, *, limit: int | None = None, offset: int = 0) -> list[Incident]:
+    def list_newest(self, *, limit: int | None = None, offset: int = 0) -> list[Incident]:
         """Newest event first (undated last), then newest id."""
         with self.db.reading() as conn:
             rows = conn.execute(
-                f"SELECT {_COLUMNS} FROM incidents "  # noqa: S608
+                f"SELECT {_COLUMNS} FROM incidents "
                 "ORDER BY date_from IS NULL, date_from DESC, id DESC LIMIT ? OFFSET ?",
                 (-1 if limit is None else limit, offset),
             ).fetchall()
@@ -96,7 +97,10 @@ class IncidentService:
     def update(self, incident_id: int, data: IncidentInput) -> Incident:
         item = validation.incident(data)
         with self.db.transaction() as conn:
-            if conn.execute("SELECT 1 FROM incidents WHERE id = ?", (incident_id,)).fetchone() is None:
+            if (
+                conn.execute("SELECT 1 FROM incidents WHERE id = ?", (incident_id,)).fetchone()
+                is None
+            ):
                 raise NotFoundError(f"no incident {incident_id}")
             event = parse_event_date(item.date)
             lat, lon = item.coordinates or (None, None)
@@ -104,9 +108,21 @@ class IncidentService:
                 "UPDATE incidents SET title=?, narrative=?, date_from=?, date_to=?, "
                 "date_precision=?, location=?, country=?, latitude=?, longitude=?, status=?, "
                 "sensitivity=?, updated_at=? WHERE id=?",
-                (item.title, item.narrative, event.start, event.end, event.precision,
-                 item.location, item.country, lat, lon, item.status, item.sensitivity,
-                 self.clock(), incident_id),
+                (
+                    item.title,
+                    item.narrative,
+                    event.start,
+                    event.end,
+                    event.precision,
+                    item.location,
+                    item.country,
+                    lat,
+                    lon,
+                    item.status,
+                    item.sensitivity,
+                    self.clock(),
+                    incident_id,
+                ),
             )
             conn.execute("DELETE FROM incident_violations WHERE incident_id = ?", (incident_id,))
             conn.execute("DELETE FROM incident_tags WHERE incident_id = ?", (incident_id,))
@@ -128,9 +144,22 @@ class IncidentService:
             "INSERT INTO incidents (uid, title, narrative, date_from, date_to, date_precision, "
             "location, country, latitude, longitude, status, sensitivity, created_at, updated_at) "
             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (uuid.uuid4().hex, item.title, item.narrative, event.start, event.end,
-             event.precision, item.location, item.country, lat, lon, item.status,
-             item.sensitivity, now, now),
+            (
+                uuid.uuid4().hex,
+                item.title,
+                item.narrative,
+                event.start,
+                event.end,
+                event.precision,
+                item.location,
+                item.country,
+                lat,
+                lon,
+                item.status,
+                item.sensitivity,
+                now,
+                now,
+            ),
         )
         incident_id = int(cursor.lastrowid)
         self._insert_lists(conn, incident_id, item)
@@ -154,22 +183,48 @@ def require_incident(conn: Any, incident_id: int) -> None:
 
 
 def _incident(conn: Any, row: Any) -> Incident:
-    (ident, uid, title, narrative, date_from, date_to, precision, location, country,
-     lat, lon, status, sensitivity, created_at, updated_at) = row
+    (
+        ident,
+        uid,
+        title,
+        narrative,
+        date_from,
+        date_to,
+        precision,
+        location,
+        country,
+        lat,
+        lon,
+        status,
+        sensitivity,
+        created_at,
+        updated_at,
+    ) = row
     violations = tuple(
-        r[0] for r in conn.execute(
+        r[0]
+        for r in conn.execute(
             "SELECT code FROM incident_violations WHERE incident_id = ? ORDER BY code", (ident,)
         )
     )
     tags = tuple(
-        r[0] for r in conn.execute(
+        r[0]
+        for r in conn.execute(
             "SELECT tag FROM incident_tags WHERE incident_id = ? ORDER BY tag", (ident,)
         )
     )
     return Incident(
-        id=ident, uid=uid, title=title, narrative=narrative,
-        date=EventDate(date_from, date_to, precision), location=location, country=country,
+        id=ident,
+        uid=uid,
+        title=title,
+        narrative=narrative,
+        date=EventDate(date_from, date_to, precision),
+        location=location,
+        country=country,
         coordinates=None if lat is None or lon is None else (lat, lon),
-        violations=violations, tags=tags, status=status, sensitivity=sensitivity,
-        created_at=created_at, updated_at=updated_at,
+        violations=violations,
+        tags=tags,
+        status=status,
+        sensitivity=sensitivity,
+        created_at=created_at,
+        updated_at=updated_at,
     )

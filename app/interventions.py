@@ -27,22 +27,32 @@ class InterventionService:
             cursor = conn.execute(
                 "INSERT INTO interventions (uid, incident_id, date, actor, kind, status, notes, "
                 "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
-                (uuid.uuid4().hex, incident_id, item.date, item.actor, item.kind, item.status,
-                 item.notes, now, now),
+                (
+                    uuid.uuid4().hex,
+                    incident_id,
+                    item.date,
+                    item.actor,
+                    item.kind,
+                    item.status,
+                    item.notes,
+                    now,
+                    now,
+                ),
             )
             return int(cursor.lastrowid)
 
     def get(self, intervention_id: int) -> Intervention:
         with self.db.reading() as conn:
             row = conn.execute(
-                f"SELECT {_COLUMNS} FROM interventions WHERE id = ?", (intervention_id,)  # noqa: S608
+                f"SELECT {_COLUMNS} FROM interventions WHERE id = ?",
+                (intervention_id,),
             ).fetchone()
         if row is None:
             raise NotFoundError(f"no intervention {intervention_id}")
         return Intervention(*row)
 
-    def list(self, incident_id: int | None = None) -> list[Intervention]:
-        query = f"SELECT {_COLUMNS} FROM interventions"  # noqa: S608
+    def list_for(self, incident_id: int | None = None) -> list[Intervention]:
+        query = f"SELECT {_COLUMNS} FROM interventions"
         params: tuple[int, ...] = ()
         if incident_id is not None:
             query += " WHERE incident_id = ?"
@@ -57,8 +67,15 @@ class InterventionService:
             cursor = conn.execute(
                 "UPDATE interventions SET date=?, actor=?, kind=?, status=?, notes=?, updated_at=? "
                 "WHERE id=?",
-                (item.date, item.actor, item.kind, item.status, item.notes, self.clock(),
-                 intervention_id),
+                (
+                    item.date,
+                    item.actor,
+                    item.kind,
+                    item.status,
+                    item.notes,
+                    self.clock(),
+                    intervention_id,
+                ),
             )
             if cursor.rowcount == 0:
                 raise NotFoundError(f"no intervention {intervention_id}")

@@ -14,7 +14,11 @@ from app.dates import EventDate
 class _IdOnlyRepr:
     def __repr__(self) -> str:
         ident = getattr(self, "id", None)
-        return f"<{type(self).__name__} id={ident}>" if ident is not None else f"<{type(self).__name__}>"
+        return (
+            f"<{type(self).__name__} id={ident}>"
+            if ident is not None
+            else f"<{type(self).__name__}>"
+        )
 
 
 @dataclass(frozen=True, repr=False)

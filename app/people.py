@@ -45,16 +45,17 @@ class PersonService:
     def get(self, person_id: int) -> Person:
         with self.db.reading() as conn:
             row = conn.execute(
-                f"SELECT {_PERSON_COLUMNS} FROM people WHERE id = ?", (person_id,)  # noqa: S608
+                f"SELECT {_PERSON_COLUMNS} FROM people WHERE id = ?",
+                (person_id,),
             ).fetchone()
         if row is None:
             raise NotFoundError(f"no person {person_id}")
         return Person(*row)
 
-    def list(self) -> list[Person]:
+    def list_by_name(self) -> list[Person]:
         with self.db.reading() as conn:
             rows = conn.execute(
-                f"SELECT {_PERSON_COLUMNS} FROM people ORDER BY name COLLATE NOCASE, id"  # noqa: S608
+                f"SELECT {_PERSON_COLUMNS} FROM people ORDER BY name COLLATE NOCASE, id"
             ).fetchall()
         return [Person(*row) for row in rows]
 
@@ -130,7 +131,7 @@ class PersonService:
 
     def get_link(self, link_id: int) -> PersonLink:
         with self.db.reading() as conn:
-            row = conn.execute(f"{_LINK_SELECT} WHERE ip.id = ?", (link_id,)).fetchone()  # noqa: S608
+            row = conn.execute(f"{_LINK_SELECT} WHERE ip.id = ?", (link_id,)).fetchone()
         if row is None:
             raise NotFoundError(f"no link {link_id}")
         return _link(row)
@@ -138,14 +139,16 @@ class PersonService:
     def links_for_incident(self, incident_id: int) -> list[PersonLink]:
         with self.db.reading() as conn:
             rows = conn.execute(
-                f"{_LINK_SELECT} WHERE ip.incident_id = ? ORDER BY ip.id", (incident_id,)  # noqa: S608
+                f"{_LINK_SELECT} WHERE ip.incident_id = ? ORDER BY ip.id",
+                (incident_id,),
             ).fetchall()
         return [_link(row) for row in rows]
 
     def links_for_person(self, person_id: int) -> list[PersonLink]:
         with self.db.reading() as conn:
             rows = conn.execute(
-                f"{_LINK_SELECT} WHERE ip.person_id = ? ORDER BY ip.id", (person_id,)  # noqa: S608
+                f"{_LINK_SELECT} WHERE ip.person_id = ? ORDER BY ip.id",
+                (person_id,),
             ).fetchall()
         return [_link(row) for row in rows]
 

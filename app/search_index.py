@@ -19,9 +19,9 @@ def reindex(conn: Any, incident_ids: Iterable[int]) -> None:
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         marks = ",".join("?" * len(chunk))
-        conn.execute(f"DELETE FROM incident_search WHERE rowid IN ({marks})", chunk)  # noqa: S608
+        conn.execute(f"DELETE FROM incident_search WHERE rowid IN ({marks})", chunk)
         conn.execute(
-            "INSERT INTO incident_search(rowid, title, narrative, location, people, tags) "  # noqa: S608
+            "INSERT INTO incident_search(rowid, title, narrative, location, people, tags) "
             f"{SEARCH_ROW_SELECT} WHERE i.id IN ({marks})",
             chunk,
         )

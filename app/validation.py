@@ -22,8 +22,14 @@ MAX_TAGS = 100
 MAX_ORGS = 50
 
 
-def text(value: str, field: str, *, required: bool = False, limit: int = MAX_SHORT_TEXT,
-         multiline: bool = False) -> str:
+def text(
+    value: str,
+    field: str,
+    *,
+    required: bool = False,
+    limit: int = MAX_SHORT_TEXT,
+    multiline: bool = False,
+) -> str:
     if not isinstance(value, str):
         raise ValidationError(f"{field} must be text")
     cleaned = unicodedata.normalize("NFC", value).strip()
@@ -56,7 +62,9 @@ def incident(data: IncidentInput) -> IncidentInput:
     coordinates = None
     if data.coordinates is not None:
         coordinates = _coordinates(data.coordinates)
-    violations = tuple(dict.fromkeys(vocab.violations.check(str(c).strip()) for c in data.violations))
+    violations = tuple(
+        dict.fromkeys(vocab.violations.check(str(c).strip()) for c in data.violations)
+    )
     return IncidentInput(
         title=text(data.title, "title", required=True),
         narrative=text(data.narrative, "narrative", limit=MAX_LONG_TEXT, multiline=True),

@@ -30,9 +30,21 @@ from app.paths import VaultPaths
 from app.progress import Progress, no_progress
 from app.store.database import Database
 from crypto.errors import ChecksumError, MalformedError, WrongKeyError
-from crypto.header import HEADER_BYTES, VaultHeader, new_master_key, new_salt, new_vault_id, parse_header
+from crypto.header import (
+    HEADER_BYTES,
+    VaultHeader,
+    new_master_key,
+    new_salt,
+    new_vault_id,
+    parse_header,
+)
 from crypto.kdf import KdfProfile, derive_key, normalize_passphrase, stretch_passphrase
-from crypto.recovery_key import backup_keypair, decode_recovery_key, encode_recovery_key, new_recovery_key
+from crypto.recovery_key import (
+    backup_keypair,
+    decode_recovery_key,
+    encode_recovery_key,
+    new_recovery_key,
+)
 from crypto.vault_keys import (
     HeaderIntegrityError,
     PassphraseConflictError,
@@ -204,7 +216,9 @@ class VaultService:
         try:
             updated = with_new_passphrase(header, master_key, stretched, device_share)
         except PassphraseConflictError:
-            raise ValidationError("the new passphrase must differ from the duress passphrase") from None
+            raise ValidationError(
+                "the new passphrase must differ from the duress passphrase"
+            ) from None
         atomic_write(self.paths.header, updated.to_bytes())
         progress(2, 2, "done")
 
@@ -242,7 +256,9 @@ class VaultService:
         try:
             updated = with_new_passphrase(header, master_key, stretched, device_share)
         except PassphraseConflictError:
-            raise ValidationError("the new passphrase must differ from the duress passphrase") from None
+            raise ValidationError(
+                "the new passphrase must differ from the duress passphrase"
+            ) from None
         if device_share is not None:
             self.shares.put(header.vault_id, device_share)
         elif header.device_share_required:
@@ -264,7 +280,9 @@ class VaultService:
     def _unwrap(self, header: VaultHeader, passphrase: str, progress: Progress) -> bytes:
         device_share = self._device_share(header) if header.device_share_required else None
         progress(0, 1, "deriving-key")
-        stretched = stretch_passphrase(normalize_passphrase(passphrase), header.salt, header.profile)
+        stretched = stretch_passphrase(
+            normalize_passphrase(passphrase), header.salt, header.profile
+        )
         try:
             unlocked = open_with_passphrase(header, stretched, device_share)
         except WrongKeyError:

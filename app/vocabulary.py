@@ -37,9 +37,7 @@ class Vocabulary:
 
     def check(self, code: str) -> str:
         if code not in self.codes:
-            raise ValidationError(
-                f"unknown {self.name} {code!r}; valid: {', '.join(self.codes)}"
-            )
+            raise ValidationError(f"unknown {self.name} {code!r}; valid: {', '.join(self.codes)}")
         return code
 
     def label(self, code: str, language: str = "en") -> str:

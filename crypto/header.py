@@ -118,8 +118,8 @@ def parse_header(data: bytes) -> VaultHeader:
     """Parse and range-check a header. Raises MalformedError, never anything else."""
     if len(data) != HEADER_BYTES:
         raise MalformedError("the vault header has the wrong size")
-    magic, version, flags, vault_id, kdf_alg, profile_code, ops, mem, salt = (
-        _PREAMBLE.unpack_from(data, 0)
+    magic, version, flags, vault_id, kdf_alg, profile_code, ops, mem, salt = _PREAMBLE.unpack_from(
+        data, 0
     )
     if magic != MAGIC:
         raise MalformedError("this is not a Carnet vault header")

@@ -90,9 +90,7 @@ def build_header(
     passphrase_slot = wrap(
         passphrase_kek(stretched, device_share), master_key, preamble, SlotKind.PASSPHRASE, rng
     )
-    recovery_slot = wrap(
-        recovery_kek(recovery_key), master_key, preamble, SlotKind.RECOVERY, rng
-    )
+    recovery_slot = wrap(recovery_kek(recovery_key), master_key, preamble, SlotKind.RECOVERY, rng)
     duress_slot = _duress_slot(duress_stretched, preamble, rng)
     header = replace(
         draft,

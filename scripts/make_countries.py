@@ -32,8 +32,12 @@ def main() -> None:
             }
         )
     TARGET.write_text(
-        json.dumps({"source": "iso-codes (ISO 3166-1)", "countries": countries},
-                   ensure_ascii=False, indent=1) + "\n",
+        json.dumps(
+            {"source": "iso-codes (ISO 3166-1)", "countries": countries},
+            ensure_ascii=False,
+            indent=1,
+        )
+        + "\n",
         encoding="utf-8",
     )
     print(f"{len(countries)} countries written to {TARGET}")

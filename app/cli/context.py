@@ -7,13 +7,14 @@ import json
 import sys
 from typing import Any
 
+from app.cli.secret_input import SecretReader
 from app.device_share import KeyringDeviceShares
 from app.notebook import Notebook
 from app.paths import resolve_vault_dir
 from app.progress import Progress
 from app.vault import VaultService
 
-from app.cli.secret_input import SecretReader
+Subcommands = argparse._SubParsersAction[Any]
 
 
 class Context:
@@ -35,8 +36,11 @@ class Context:
         """A one-line progress display on stderr when it is a terminal, else nothing."""
         if not sys.stderr.isatty():
             return lambda done, total, stage: None
-        labels = {"deriving-key": "Deriving key", "importing": "Importing",
-                  "creating-store": "Creating the encrypted store"}
+        labels = {
+            "deriving-key": "Deriving key",
+            "importing": "Importing",
+            "creating-store": "Creating the encrypted store",
+        }
 
         def show(done: int, total: int, stage: str) -> None:
             label = labels.get(stage)

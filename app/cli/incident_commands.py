@@ -9,31 +9,35 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from app.cli.context import Context, Subcommands
 from app.errors import UsageError, ValidationError
 from app.incident_json import detail_to_json, input_from_json, inputs_from_json
 from app.models import IncidentDetail, IncidentInput
 from app.validation import parse_coordinates
 from app.vocabulary import vocabularies
 
-from app.cli.context import Context
-
 MAX_JSON_FILE = 256 * 1024 * 1024
 MAX_TEXT_FILE = 16 * 1024 * 1024
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
-             common: argparse.ArgumentParser) -> None:
+def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     incident = sub.add_parser("incident", help="record and manage incidents")
     actions = incident.add_subparsers(dest="action", required=True, metavar="ACTION")
 
     add = actions.add_parser(
-        "add", parents=[common], help="record an incident",
+        "add",
+        parents=[common],
+        help="record an incident",
         description="Record an incident. Options typed at a shell are kept in its history: "
-                    "for sensitive text run 'carnet incident add' alone to be asked each field, "
-                    "or use --json-file - / --narrative-file -.")
+        "for sensitive text run 'carnet incident add' alone to be asked each field, "
+        "or use --json-file - / --narrative-file -.",
+    )
     _field_options(add)
-    add.add_argument("--json-file", metavar="F",
-                     help="import one incident or a list from a JSON file (- for stdin)")
+    add.add_argument(
+        "--json-file",
+        metavar="F",
+        help="import one incident or a list from a JSON file (- for stdin)",
+    )
     add.set_defaults(handler=cmd_add)
 
     lst = actions.add_parser("list", parents=[common], help="list incidents, newest first")
@@ -54,8 +58,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
     edit.add_argument("--add-tag", action="append", default=[], metavar="TAG")
     edit.add_argument("--remove-tag", action="append", default=[], metavar="TAG")
     edit.add_argument("--clear-coordinates", action="store_true")
-    edit.add_argument("--json-file", metavar="F",
-                      help="apply the keys present in a JSON object (- for stdin)")
+    edit.add_argument(
+        "--json-file", metavar="F", help="apply the keys present in a JSON object (- for stdin)"
+    )
     edit.set_defaults(handler=cmd_edit)
 
     delete = actions.add_parser("delete", parents=[common], help="delete an incident")
@@ -63,10 +68,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     delete.set_defaults(handler=cmd_delete)
 
-    search = sub.add_parser("search", parents=[common], help="full-text search",
-                            description="Search titles, narratives, locations, people's names "
-                                        "and tags. All words must match; end a word with * "
-                                        "for a prefix. Accents and case are ignored.")
+    search = sub.add_parser(
+        "search",
+        parents=[common],
+        help="full-text search",
+        description="Search titles, narratives, locations, people's names "
+        "and tags. All words must match; end a word with * "
+        "for a prefix. Accents and case are ignored.",
+    )
     search.add_argument("query", nargs="+")
     search.add_argument("--json", action="store_true")
     search.add_argument("--limit", type=int, default=50, metavar="N")
@@ -76,14 +85,23 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
 def _field_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--title")
     parser.add_argument("--narrative")
-    parser.add_argument("--narrative-file", metavar="F", help="read the narrative from F (- = stdin)")
-    parser.add_argument("--date", metavar="FROM[..TO]",
-                        help="YYYY-MM-DD, YYYY-MM or YYYY; ~ in front if approximate")
+    parser.add_argument(
+        "--narrative-file", metavar="F", help="read the narrative from F (- = stdin)"
+    )
+    parser.add_argument(
+        "--date",
+        metavar="FROM[..TO]",
+        help="YYYY-MM-DD, YYYY-MM or YYYY; ~ in front if approximate",
+    )
     parser.add_argument("--location")
     parser.add_argument("--country", metavar="CC", help="ISO 3166-1 alpha-2 code, e.g. SN")
     parser.add_argument("--coordinates", metavar="LAT,LON")
-    parser.add_argument("--violation", action="append", metavar="CODE",
-                        help="violation type code (repeatable; 'carnet codes violations' lists them)")
+    parser.add_argument(
+        "--violation",
+        action="append",
+        metavar="CODE",
+        help="violation type code (repeatable; 'carnet codes violations' lists them)",
+    )
     parser.add_argument("--tag", action="append", metavar="TAG")
     parser.add_argument("--status", help="draft, documented, verified or shared")
     parser.add_argument("--sensitivity", help="low, medium or high")
@@ -111,14 +129,24 @@ def cmd_add(ctx: Context) -> int:
 
 def cmd_list(ctx: Context) -> int:
     with ctx.open_notebook() as notebook:
-        incidents = notebook.incidents.list(limit=ctx.args.limit)
+        incidents = notebook.incidents.list_newest(limit=ctx.args.limit)
     if ctx.args.json:
-        ctx.out_json([
-            {"id": i.id, "title": i.title, "date": i.date.text(), "country": i.country,
-             "status": i.status, "sensitivity": i.sensitivity, "violations": list(i.violations),
-             "tags": list(i.tags), "updated_at": i.updated_at}
-            for i in incidents
-        ])
+        ctx.out_json(
+            [
+                {
+                    "id": i.id,
+                    "title": i.title,
+                    "date": i.date.text(),
+                    "country": i.country,
+                    "status": i.status,
+                    "sensitivity": i.sensitivity,
+                    "violations": list(i.violations),
+                    "tags": list(i.tags),
+                    "updated_at": i.updated_at,
+                }
+                for i in incidents
+            ]
+        )
         return 0
     for i in incidents:
         ctx.out(f"{i.id}\t{i.date.text() or '-'}\t{i.status}\t{i.country or '-'}\t{i.title}")
@@ -166,8 +194,9 @@ def cmd_edit(ctx: Context) -> int:
 def cmd_delete(ctx: Context) -> int:
     with ctx.open_notebook() as notebook:
         incident = notebook.incidents.get(ctx.args.id)
-        if not ctx.confirm(f"Delete incident {incident.id} ({incident.title}) and everything "
-                           "linked to it?"):
+        if not ctx.confirm(
+            f"Delete incident {incident.id} ({incident.title}) and everything linked to it?"
+        ):
             ctx.note("Nothing deleted.")
             return 0
         notebook.incidents.delete(incident.id)
@@ -180,8 +209,18 @@ def cmd_search(ctx: Context) -> int:
     with ctx.open_notebook() as notebook:
         hits = notebook.search.search(query, limit=max(1, ctx.args.limit))
     if ctx.args.json:
-        ctx.out_json([{"id": h.incident_id, "title": h.title, "date": h.date, "status": h.status,
-                       "snippet": h.snippet} for h in hits])
+        ctx.out_json(
+            [
+                {
+                    "id": h.incident_id,
+                    "title": h.title,
+                    "date": h.date,
+                    "status": h.status,
+                    "snippet": h.snippet,
+                }
+                for h in hits
+            ]
+        )
         return 0
     for hit in hits:
         ctx.out(f"{hit.incident_id}\t{hit.date or '-'}\t{hit.status}\t{hit.title}")
@@ -191,14 +230,28 @@ def cmd_search(ctx: Context) -> int:
 
 
 def _refuse_double_stdin(args: argparse.Namespace) -> None:
-    if args.passphrase_file == "-" and "-" in (args.json_file, args.narrative_file):
-        raise UsageError("standard input cannot hold both the passphrase and the incident; "
-                         "put the passphrase in a file")
+    stdin = "-"
+    if stdin == args.passphrase_file and stdin in (args.json_file, args.narrative_file):
+        raise UsageError(
+            "standard input cannot hold both the passphrase and the incident; "
+            "put the passphrase in a file"
+        )
 
 
 def _any_field_given(args: argparse.Namespace) -> bool:
-    names = ("title", "narrative", "narrative_file", "date", "location", "country",
-             "coordinates", "violation", "tag", "status", "sensitivity")
+    names = (
+        "title",
+        "narrative",
+        "narrative_file",
+        "date",
+        "location",
+        "country",
+        "coordinates",
+        "violation",
+        "tag",
+        "status",
+        "sensitivity",
+    )
     return any(getattr(args, name) is not None for name in names)
 
 
@@ -254,15 +307,18 @@ def _read_json(source: str, ctx: Context) -> Any:
     except UnicodeDecodeError:
         raise ValidationError("the JSON file is not UTF-8") from None
     except json.JSONDecodeError as exc:
-        raise ValidationError(f"the JSON file does not parse (line {exc.lineno}, column "
-                              f"{exc.colno}: {exc.msg})") from None
+        raise ValidationError(
+            f"the JSON file does not parse (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from None
 
 
 def _prompt_incident() -> IncidentInput:
     """Ask each field on the terminal: nothing typed here reaches the shell's history."""
     if not sys.stdin.isatty():
-        raise UsageError("give --title (and other fields), or --json-file F; "
-                         "or run on a terminal to be asked each field")
+        raise UsageError(
+            "give --title (and other fields), or --json-file F; "
+            "or run on a terminal to be asked each field"
+        )
     title = input("Title: ")
     date = input("Date (YYYY-MM-DD, YYYY-MM, YYYY, ~ if approximate; empty if unknown): ")
     location = input("Location: ")
@@ -297,8 +353,10 @@ def _print_detail(ctx: Context, detail: IncidentDetail) -> None:
     vocab = vocabularies()
     ctx.out(f"Incident {i.id}: {i.title}")
     ctx.out(f"  Date:        {i.date.text() or 'unknown'} ({i.date.precision})")
-    ctx.out(f"  Location:    {i.location or '-'}"
-            + (f", {vocab.countries.label(i.country)} ({i.country})" if i.country else ""))
+    ctx.out(
+        f"  Location:    {i.location or '-'}"
+        + (f", {vocab.countries.label(i.country)} ({i.country})" if i.country else "")
+    )
     if i.coordinates:
         ctx.out(f"  Coordinates: {i.coordinates[0]}, {i.coordinates[1]}")
     ctx.out(f"  Status:      {i.status}    Sensitivity: {i.sensitivity}")
@@ -316,10 +374,14 @@ def _print_detail(ctx: Context, detail: IncidentDetail) -> None:
             consent = link.consent.level
             if link.consent.organisations:
                 consent += " with " + ", ".join(link.consent.organisations)
-            ctx.out(f"    [link {link.id}] person {link.person_id} {link.person_name} — "
-                    f"{link.role}; consent: {consent}")
+            ctx.out(
+                f"    [link {link.id}] person {link.person_id} {link.person_name} — "
+                f"{link.role}; consent: {consent}"
+            )
     if detail.interventions:
         ctx.out("")
         ctx.out("  Interventions:")
         for item in detail.interventions:
-            ctx.out(f"    [{item.id}] {item.date or '-'} {item.kind} by {item.actor}: {item.status}")
+            ctx.out(
+                f"    [{item.id}] {item.date or '-'} {item.kind} by {item.actor}: {item.status}"
+            )

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import argparse
 
+from app.cli.context import Context, Subcommands
 from app.errors import UsageError
 from app.incident_json import intervention_to_json
 from app.models import InterventionInput
 from app.vocabulary import vocabularies
 
-from app.cli.context import Context
 
-
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
-             common: argparse.ArgumentParser) -> None:
+def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     intervention = sub.add_parser("intervention", help="interventions made for incidents")
     actions = intervention.add_subparsers(dest="action", required=True, metavar="ACTION")
 
@@ -42,11 +40,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
 
 
 def _options(parser: argparse.ArgumentParser, *, required: bool) -> None:
-    parser.add_argument("--actor", required=required,
-                        help="who acted, e.g. 'Front Line Defenders' ('carnet intervention "
-                             "actors' lists suggestions)")
-    parser.add_argument("--kind", help="urgent-appeal, emergency-grant-request, "
-                                       "un-communication, trial-observation or other")
+    parser.add_argument(
+        "--actor",
+        required=required,
+        help="who acted, e.g. 'Front Line Defenders' ('carnet intervention "
+        "actors' lists suggestions)",
+    )
+    parser.add_argument(
+        "--kind",
+        help="urgent-appeal, emergency-grant-request, un-communication, trial-observation or other",
+    )
     parser.add_argument("--status", help="planned, sent, acknowledged, completed or declined")
     parser.add_argument("--date", metavar="YYYY-MM-DD")
     parser.add_argument("--notes")
@@ -54,8 +57,9 @@ def _options(parser: argparse.ArgumentParser, *, required: bool) -> None:
 
 def cmd_add(ctx: Context) -> int:
     args = ctx.args
-    data = InterventionInput(args.actor, args.kind or "other", args.status or "planned",
-                             args.date, args.notes or "")
+    data = InterventionInput(
+        args.actor, args.kind or "other", args.status or "planned", args.date, args.notes or ""
+    )
     with ctx.open_notebook() as notebook:
         ident = notebook.interventions.add(args.incident, data)
     ctx.out(str(ident))
@@ -64,13 +68,14 @@ def cmd_add(ctx: Context) -> int:
 
 def cmd_list(ctx: Context) -> int:
     with ctx.open_notebook() as notebook:
-        items = notebook.interventions.list(ctx.args.incident)
+        items = notebook.interventions.list_for(ctx.args.incident)
     if ctx.args.json:
         ctx.out_json([intervention_to_json(i) for i in items])
         return 0
     for i in items:
-        ctx.out(f"{i.id}\tincident {i.incident_id}\t{i.date or '-'}\t{i.kind}\t{i.status}\t"
-                f"{i.actor}")
+        ctx.out(
+            f"{i.id}\tincident {i.incident_id}\t{i.date or '-'}\t{i.kind}\t{i.status}\t{i.actor}"
+        )
     if not items:
         ctx.note("No interventions.")
     return 0
@@ -83,10 +88,15 @@ def cmd_edit(ctx: Context) -> int:
         raise UsageError("nothing to change; give at least one option")
     with ctx.open_notebook() as notebook:
         current = notebook.interventions.get(args.id).to_input()
-        notebook.interventions.update(args.id, InterventionInput(
-            *(getattr(args, f) if getattr(args, f) is not None else getattr(current, f)
-              for f in fields)
-        ))
+        notebook.interventions.update(
+            args.id,
+            InterventionInput(
+                *(
+                    getattr(args, f) if getattr(args, f) is not None else getattr(current, f)
+                    for f in fields
+                )
+            ),
+        )
     ctx.out(str(args.id))
     return 0
 

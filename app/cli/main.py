@@ -17,11 +17,10 @@ from typing import NoReturn
 import sqlcipher3
 
 from app import __version__
-from app.errors import CarnetError
-from app.vocabulary import vocabularies
-
 from app.cli import incident_commands, intervention_commands, people_commands, vault_commands
 from app.cli.context import Context
+from app.errors import CarnetError
+from app.vocabulary import vocabularies
 
 EXIT_USAGE = 2
 
@@ -38,18 +37,28 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="carnet",
         description="Carnet: an offline, encrypted notebook for documenting human rights "
-                    "violations. Run without a command to open the desktop app.",
+        "violations. Run without a command to open the desktop app.",
     )
     parser.add_argument("--version", action="version", version=f"carnet {__version__}")
-    parser.add_argument("--vault", metavar="DIR",
-                        help="the vault folder (default: $CARNET_VAULT, else the user data dir)")
-    parser.add_argument("--passphrase-file", metavar="F",
-                        help="read the passphrase from the first line of F (- for stdin)")
+    parser.add_argument(
+        "--vault",
+        metavar="DIR",
+        help="the vault folder (default: $CARNET_VAULT, else the user data dir)",
+    )
+    parser.add_argument(
+        "--passphrase-file",
+        metavar="F",
+        help="read the passphrase from the first line of F (- for stdin)",
+    )
     # Accepted after the command too; SUPPRESS keeps a global value from being reset.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--vault", metavar="DIR", default=argparse.SUPPRESS, help="vault folder")
-    common.add_argument("--passphrase-file", metavar="F", default=argparse.SUPPRESS,
-                        help="read the passphrase from F (- for stdin)")
+    common.add_argument(
+        "--passphrase-file",
+        metavar="F",
+        default=argparse.SUPPRESS,
+        help="read the passphrase from F (- for stdin)",
+    )
 
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     vault_commands.register(sub, common)
@@ -58,10 +67,22 @@ def build_parser() -> argparse.ArgumentParser:
     intervention_commands.register(sub, common)
 
     codes = sub.add_parser("codes", help="list the codes of a controlled vocabulary")
-    codes.add_argument("list", nargs="?", default="violations",
-                       choices=["violations", "countries", "statuses", "sensitivities", "roles",
-                                "person-kinds", "consents", "intervention-kinds",
-                                "intervention-statuses"])
+    codes.add_argument(
+        "list",
+        nargs="?",
+        default="violations",
+        choices=[
+            "violations",
+            "countries",
+            "statuses",
+            "sensitivities",
+            "roles",
+            "person-kinds",
+            "consents",
+            "intervention-kinds",
+            "intervention-statuses",
+        ],
+    )
     codes.add_argument("--language", default="en", choices=["en", "fr", "ar"])
     codes.set_defaults(handler=cmd_codes)
     return parser
@@ -96,11 +117,14 @@ def run(argv: list[str]) -> int:
         return _fail("interrupted; the last complete change is saved", 130)
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # noqa: BLE001 (last resort: one line, no user data)
+    except Exception as exc:
         if os.environ.get("CARNET_DEBUG") == "1":
             traceback.print_exc()
-        return _fail(f"unexpected {type(exc).__name__}; nothing more is shown to protect your "
-                     "data (CARNET_DEBUG=1 shows details)", 1)
+        return _fail(
+            f"unexpected {type(exc).__name__}; nothing more is shown to protect your "
+            "data (CARNET_DEBUG=1 shows details)",
+            1,
+        )
 
 
 def _fail(message: str, code: int) -> int:

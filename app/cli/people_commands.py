@@ -4,23 +4,26 @@ from __future__ import annotations
 
 import argparse
 
+from app.cli.context import Context, Subcommands
 from app.errors import UsageError
 from app.incident_json import link_to_json
 from app.models import ConsentInput, PersonInput
 from app.vocabulary import vocabularies
 
-from app.cli.context import Context
 
-
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
-             common: argparse.ArgumentParser) -> None:
-    person = sub.add_parser("person", help="people, groups and organisations, and their links "
-                                           "to incidents")
+def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
+    person = sub.add_parser(
+        "person", help="people, groups and organisations, and their links to incidents"
+    )
     actions = person.add_subparsers(dest="action", required=True, metavar="ACTION")
 
-    add = actions.add_parser("add", parents=[common], help="add a person (optionally linked)",
-                             description="Add a person. With --incident and --role the person is "
-                                         "linked to that incident at once.")
+    add = actions.add_parser(
+        "add",
+        parents=[common],
+        help="add a person (optionally linked)",
+        description="Add a person. With --incident and --role the person is "
+        "linked to that incident at once.",
+    )
     _person_options(add, required=True)
     add.add_argument("--incident", type=int, metavar="ID", help="link to this incident")
     add.add_argument("--role", help="victim, perpetrator, witness, source or defender")
@@ -41,8 +44,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
     _person_options(edit, required=False)
     edit.set_defaults(handler=cmd_edit)
 
-    delete = actions.add_parser("delete", parents=[common],
-                                help="delete a person and their links to incidents")
+    delete = actions.add_parser(
+        "delete", parents=[common], help="delete a person and their links to incidents"
+    )
     delete.add_argument("id", type=int)
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     delete.set_defaults(handler=cmd_delete)
@@ -50,13 +54,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
     link = actions.add_parser("link", parents=[common], help="link a person to an incident")
     link.add_argument("id", type=int, help="person id")
     link.add_argument("--incident", type=int, required=True, metavar="ID")
-    link.add_argument("--role", required=True,
-                      help="victim, perpetrator, witness, source or defender")
+    link.add_argument(
+        "--role", required=True, help="victim, perpetrator, witness, source or defender"
+    )
     _consent_options(link)
     link.set_defaults(handler=cmd_link)
 
-    link_edit = actions.add_parser("link-edit", parents=[common],
-                                   help="change a link's role or consent")
+    link_edit = actions.add_parser(
+        "link-edit", parents=[common], help="change a link's role or consent"
+    )
     link_edit.add_argument("link_id", type=int)
     link_edit.add_argument("--role")
     _consent_options(link_edit)
@@ -74,10 +80,17 @@ def _person_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
 
 
 def _consent_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--consent", choices=["none", "share", "publish"],
-                        help="informed consent: none, share (with --consent-org), publish")
-    parser.add_argument("--consent-org", action="append", metavar="ORG",
-                        help="an organisation the person agreed to share with (repeatable)")
+    parser.add_argument(
+        "--consent",
+        choices=["none", "share", "publish"],
+        help="informed consent: none, share (with --consent-org), publish",
+    )
+    parser.add_argument(
+        "--consent-org",
+        action="append",
+        metavar="ORG",
+        help="an organisation the person agreed to share with (repeatable)",
+    )
     parser.add_argument("--consent-date", metavar="YYYY-MM-DD", help="default: today")
     parser.add_argument("--consent-note")
 
@@ -89,7 +102,8 @@ def _consent(args: argparse.Namespace, base: ConsentInput | None = None) -> Cons
     base = base or ConsentInput()
     return ConsentInput(
         level=args.consent or base.level,
-        organisations=tuple(args.consent_org) if args.consent_org is not None
+        organisations=tuple(args.consent_org)
+        if args.consent_org is not None
         else base.organisations,
         date=args.consent_date or base.date,
         note=args.consent_note if args.consent_note is not None else base.note,
@@ -121,10 +135,11 @@ def cmd_add(ctx: Context) -> int:
 
 def cmd_list(ctx: Context) -> int:
     with ctx.open_notebook() as notebook:
-        people = notebook.people.list()
+        people = notebook.people.list_by_name()
     if ctx.args.json:
-        ctx.out_json([{"id": p.id, "name": p.name, "kind": p.kind, "notes": p.notes}
-                      for p in people])
+        ctx.out_json(
+            [{"id": p.id, "name": p.name, "kind": p.kind, "notes": p.notes} for p in people]
+        )
         return 0
     for p in people:
         ctx.out(f"{p.id}\t{p.kind}\t{p.name}")
@@ -138,20 +153,30 @@ def cmd_show(ctx: Context) -> int:
         person = notebook.people.get(ctx.args.id)
         links = notebook.people.links_for_person(person.id)
     if ctx.args.json:
-        ctx.out_json({"id": person.id, "uid": person.uid, "name": person.name,
-                      "kind": person.kind, "notes": person.notes,
-                      "created_at": person.created_at, "updated_at": person.updated_at,
-                      "links": [dict(link_to_json(link), incident_id=link.incident_id)
-                                for link in links]})
+        ctx.out_json(
+            {
+                "id": person.id,
+                "uid": person.uid,
+                "name": person.name,
+                "kind": person.kind,
+                "notes": person.notes,
+                "created_at": person.created_at,
+                "updated_at": person.updated_at,
+                "links": [dict(link_to_json(link), incident_id=link.incident_id) for link in links],
+            }
+        )
         return 0
     ctx.out(f"Person {person.id}: {person.name} ({person.kind})")
     if person.notes:
         ctx.out(f"  {person.notes}")
     for link in links:
         orgs = ", ".join(link.consent.organisations)
-        ctx.out(f"  [link {link.id}] incident {link.incident_id}: {link.role}; consent "
-                f"{link.consent.level}" + (f" with {orgs}" if orgs else "")
-                + (f" on {link.consent.date}" if link.consent.date else ""))
+        ctx.out(
+            f"  [link {link.id}] incident {link.incident_id}: {link.role}; consent "
+            f"{link.consent.level}"
+            + (f" with {orgs}" if orgs else "")
+            + (f" on {link.consent.date}" if link.consent.date else "")
+        )
     return 0
 
 
@@ -161,11 +186,14 @@ def cmd_edit(ctx: Context) -> int:
         raise UsageError("nothing to change; give --name, --kind or --notes")
     with ctx.open_notebook() as notebook:
         current = notebook.people.get(args.id)
-        notebook.people.update(args.id, PersonInput(
-            args.name if args.name is not None else current.name,
-            args.kind if args.kind is not None else current.kind,
-            args.notes if args.notes is not None else current.notes,
-        ))
+        notebook.people.update(
+            args.id,
+            PersonInput(
+                args.name if args.name is not None else current.name,
+                args.kind if args.kind is not None else current.kind,
+                args.notes if args.notes is not None else current.notes,
+            ),
+        )
     ctx.out(str(args.id))
     return 0
 
