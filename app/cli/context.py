@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import Any, TypeAlias
 
 from app.cli.secret_input import SecretReader
 from app.device_share import KeyringDeviceShares
@@ -14,7 +14,7 @@ from app.paths import resolve_vault_dir
 from app.progress import Progress
 from app.vault import VaultService
 
-Subcommands = argparse._SubParsersAction[Any]
+Subcommands: TypeAlias = "argparse._SubParsersAction[Any]"
 
 
 class Context:
