@@ -79,4 +79,4 @@ def _part(text: str, whole: str) -> tuple[str, str, tuple[dt.date, dt.date]]:
             raise ValueError("year 0")
         return f"{year:04d}", "year", (dt.date(year, 1, 1), dt.date(year, 12, 31))
     except ValueError:
-        raise ValidationError(f"date {whole!r}: no such day") from None
+        raise ValidationError(f"date {whole!r}: no such date") from None

@@ -14,6 +14,8 @@ from typing import Any
 
 from app.errors import ValidationError
 
+MAX_CODES_IN_MESSAGE = 30
+
 
 @dataclass(frozen=True)
 class Term:
@@ -30,6 +32,7 @@ class Vocabulary:
 
     name: str
     terms: tuple[Term, ...]
+    listing: str = ""  # `carnet codes` argument, named in the error when the list is long
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -37,6 +40,10 @@ class Vocabulary:
 
     def check(self, code: str) -> str:
         if code not in self.codes:
+            if len(self.codes) > MAX_CODES_IN_MESSAGE:
+                raise ValidationError(
+                    f"unknown {self.name} {code!r}; 'carnet codes {self.listing}' lists them"
+                )
             raise ValidationError(f"unknown {self.name} {code!r}; valid: {', '.join(self.codes)}")
         return code
 
@@ -87,6 +94,8 @@ def vocabularies() -> Vocabularies:
         intervention_statuses=Vocabulary(
             "intervention status", _terms(data["intervention_statuses"])
         ),
-        countries=Vocabulary("country code (ISO 3166-1 alpha-2)", _terms(countries)),
+        countries=Vocabulary(
+            "country code (ISO 3166-1 alpha-2)", _terms(countries), listing="countries"
+        ),
         intervention_actor_suggestions=tuple(data["intervention_actor_suggestions"]),
     )

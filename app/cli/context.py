@@ -44,8 +44,8 @@ class Context:
 
         def show(done: int, total: int, stage: str) -> None:
             label = labels.get(stage)
-            if label is None:
-                sys.stderr.write("\r\x1b[2K")
+            if label is None or (stage == "importing" and (total <= 1 or done >= total)):
+                sys.stderr.write("\r\x1b[2K")  # finished, or too quick to be worth a line
             else:
                 suffix = f" {done}/{total}" if stage == "importing" else "…"
                 sys.stderr.write(f"\r\x1b[2K{label}{suffix}")

@@ -6,16 +6,20 @@ import argparse
 import dataclasses
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from app import validation
 from app.cli.context import Context, Subcommands
+from app.dates import parse_event_date
 from app.errors import UsageError, ValidationError
 from app.incident_json import detail_to_json, input_from_json, inputs_from_json
 from app.models import IncidentDetail, IncidentInput
 from app.validation import parse_coordinates
 from app.vocabulary import vocabularies
 
+T = TypeVar("T")
 MAX_JSON_FILE = 256 * 1024 * 1024
 MAX_TEXT_FILE = 16 * 1024 * 1024
 
@@ -110,15 +114,20 @@ def _field_options(parser: argparse.ArgumentParser) -> None:
 def cmd_add(ctx: Context) -> int:
     args = ctx.args
     _refuse_double_stdin(args)
+    interactive = not args.json_file and args.title is None
     if args.json_file:
         if _any_field_given(args):
             raise UsageError("--json-file cannot be combined with field options")
         items = inputs_from_json(_read_json(args.json_file, ctx))
-    elif args.title is None:
-        items = [_prompt_incident()]
+    elif interactive:
+        _require_terminal_for_prompts()
+        items = []
     else:
         items = [_apply_options(IncidentInput(title=args.title), args, ctx)]
     with ctx.open_notebook() as notebook:
+        # Unlock before asking the fields, so a mistyped passphrase loses nothing typed.
+        if interactive:
+            items = [_prompt_incident()]
         ids = notebook.incidents.add_many(items, progress=ctx.progress())
     if len(ids) > 1:
         ctx.note(f"Imported {len(ids)} incidents.")
@@ -312,21 +321,35 @@ def _read_json(source: str, ctx: Context) -> Any:
         ) from None
 
 
-def _prompt_incident() -> IncidentInput:
-    """Ask each field on the terminal: nothing typed here reaches the shell's history."""
+def _require_terminal_for_prompts() -> None:
     if not sys.stdin.isatty():
         raise UsageError(
             "give --title (and other fields), or --json-file F; "
             "or run on a terminal to be asked each field"
         )
-    title = input("Title: ")
-    date = input("Date (YYYY-MM-DD, YYYY-MM, YYYY, ~ if approximate; empty if unknown): ")
-    location = input("Location: ")
-    country = input("Country code (e.g. SN; empty if none): ")
-    codes = vocabularies().violations.codes
-    print("Violation types: " + ", ".join(codes))
-    violations = input("Violations (comma-separated codes): ")
-    tags = input("Tags (comma-separated): ")
+
+
+def _prompt_incident() -> IncidentInput:
+    """Ask each field on the terminal: nothing typed here reaches the shell's history.
+
+    A field that does not validate is asked again, so one typo loses nothing else.
+    """
+    vocab = vocabularies()
+    title = _ask("Title: ", lambda v: validation.text(v, "title", required=True))
+    date = _ask(
+        "Date (YYYY-MM-DD, YYYY-MM, YYYY, ~ if approximate; empty if unknown): ",
+        lambda v: parse_event_date(v).text(),
+    )
+    location = _ask("Location: ", lambda v: validation.text(v, "location"))
+    country = _ask(
+        "Country code (e.g. SN; empty if none): ",
+        lambda v: vocab.countries.check(v.strip().upper()) if v.strip() else None,
+    )
+    violations = _ask_violations()
+    tags = _ask(
+        "Tags (comma-separated): ",
+        lambda v: validation.tags([t for t in v.split(",") if t.strip()]),
+    )
     print("Narrative (end with a line holding a single '.', or Ctrl-D):")
     lines: list[str] = []
     while True:
@@ -340,12 +363,42 @@ def _prompt_incident() -> IncidentInput:
     return IncidentInput(
         title=title,
         narrative="\n".join(lines),
-        date=date or None,
+        date=date,
         location=location,
-        country=country or None,
-        violations=tuple(v.strip() for v in violations.split(",") if v.strip()),
-        tags=tuple(t.strip() for t in tags.split(",") if t.strip()),
+        country=country,
+        violations=violations,
+        tags=tags,
     )
+
+
+def _ask(prompt: str, check: Callable[[str], T]) -> T:
+    while True:
+        try:
+            return check(input(prompt))
+        except ValidationError as exc:
+            print(f"  {exc.message}")
+
+
+def _ask_violations() -> tuple[str, ...]:
+    """Show the violation types numbered in two columns; accept numbers or codes."""
+    codes = vocabularies().violations.codes
+    half = (len(codes) + 1) // 2
+    width = max(len(code) for code in codes) + 6
+    for row in range(half):
+        left = f"{row + 1:>3} {codes[row]}".ljust(width)
+        right = f"{row + half + 1:>3} {codes[row + half]}" if row + half < len(codes) else ""
+        print(left + right)
+
+    def parse(answer: str) -> tuple[str, ...]:
+        chosen = []
+        for item in (part.strip() for part in answer.split(",")):
+            if item.isdigit() and 1 <= int(item) <= len(codes):
+                chosen.append(codes[int(item) - 1])
+            elif item:
+                chosen.append(vocabularies().violations.check(item))
+        return tuple(chosen)
+
+    return _ask("Violations (numbers or codes, comma-separated): ", parse)
 
 
 def _print_detail(ctx: Context, detail: IncidentDetail) -> None:
