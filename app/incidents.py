@@ -102,27 +102,11 @@ class IncidentService:
                 is None
             ):
                 raise NotFoundError(f"no incident {incident_id}")
-            event = parse_event_date(item.date)
-            lat, lon = item.coordinates or (None, None)
             conn.execute(
                 "UPDATE incidents SET title=?, narrative=?, date_from=?, date_to=?, "
                 "date_precision=?, location=?, country=?, latitude=?, longitude=?, status=?, "
                 "sensitivity=?, updated_at=? WHERE id=?",
-                (
-                    item.title,
-                    item.narrative,
-                    event.start,
-                    event.end,
-                    event.precision,
-                    item.location,
-                    item.country,
-                    lat,
-                    lon,
-                    item.status,
-                    item.sensitivity,
-                    self.clock(),
-                    incident_id,
-                ),
+                (*_column_values(item), self.clock(), incident_id),
             )
             conn.execute("DELETE FROM incident_violations WHERE incident_id = ?", (incident_id,))
             conn.execute("DELETE FROM incident_tags WHERE incident_id = ?", (incident_id,))
@@ -138,28 +122,11 @@ class IncidentService:
             search_index.remove(conn, incident_id)
 
     def _insert(self, conn: Any, item: IncidentInput, now: str) -> int:
-        event = parse_event_date(item.date)
-        lat, lon = item.coordinates or (None, None)
         cursor = conn.execute(
             "INSERT INTO incidents (uid, title, narrative, date_from, date_to, date_precision, "
             "location, country, latitude, longitude, status, sensitivity, created_at, updated_at) "
             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                uuid.uuid4().hex,
-                item.title,
-                item.narrative,
-                event.start,
-                event.end,
-                event.precision,
-                item.location,
-                item.country,
-                lat,
-                lon,
-                item.status,
-                item.sensitivity,
-                now,
-                now,
-            ),
+            (uuid.uuid4().hex, *_column_values(item), now, now),
         )
         incident_id = int(cursor.lastrowid)
         self._insert_lists(conn, incident_id, item)
@@ -175,6 +142,25 @@ class IncidentService:
             "INSERT INTO incident_tags (incident_id, tag) VALUES (?, ?)",
             [(incident_id, tag) for tag in item.tags],
         )
+
+
+def _column_values(item: IncidentInput) -> tuple[Any, ...]:
+    """title .. sensitivity, in the column order both INSERT and UPDATE use."""
+    event = parse_event_date(item.date)
+    lat, lon = item.coordinates or (None, None)
+    return (
+        item.title,
+        item.narrative,
+        event.start,
+        event.end,
+        event.precision,
+        item.location,
+        item.country,
+        lat,
+        lon,
+        item.status,
+        item.sensitivity,
+    )
 
 
 def require_incident(conn: Any, incident_id: int) -> None:
