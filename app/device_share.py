@@ -67,11 +67,14 @@ class KeyringDeviceShares:
         import keyring
         import keyring.errors
 
+        if not self.available():
+            return None  # reported by the caller as a missing share, pointing to `recover`
         try:
             text = keyring.get_password(KEYRING_SERVICE, vault_id.hex())
         except keyring.errors.KeyringError:
             raise CannotUnlockError(
-                "the system keyring could not be read (is it locked or not running?)"
+                "the system keyring could not be read (is it locked or not running?); "
+                "unlock it, or use 'carnet recover' with your recovery key"
             ) from None
         if text is None:
             return None
