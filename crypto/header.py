@@ -140,7 +140,7 @@ def parse_header(data: bytes) -> VaultHeader:
     for _ in range(3):
         slots.append(data[offset : offset + SLOT_BYTES])
         offset += SLOT_BYTES
-    return VaultHeader(
+    header = VaultHeader(
         device_share_required=bool(flags & FLAG_DEVICE_SHARE),
         vault_id=vault_id,
         profile=profile,
@@ -150,6 +150,11 @@ def parse_header(data: bytes) -> VaultHeader:
         duress_slot=slots[2],
         mac=data[offset : offset + MAC_BYTES],
     )
+    # The MAC is computed over the header rebuilt from its fields: it covers the bytes on
+    # disk only if they are the one canonical encoding of those fields.
+    if header.to_bytes() != data:
+        raise MalformedError("the vault header is not in canonical form")
+    return header
 
 
 def new_vault_id(rng: Random = nacl.utils.random) -> bytes:

@@ -178,15 +178,25 @@ def with_duress(
     master_key: bytes,
     duress_stretched: bytes | None,
     rng: Random = nacl.utils.random,
+    *,
+    device_share: bytes | None = None,
 ) -> VaultHeader:
-    """Set (or, with None, clear) the duress passphrase. The slot is always present."""
+    """Set (or, with None, clear) the duress passphrase. The slot is always present.
+
+    `device_share` is the share the passphrase slot needs (when the header says so): it
+    is what lets us refuse a duress passphrase equal to the passphrase.
+    """
     header.verify(master_key)
     preamble = header.slot_context()
     if duress_stretched is not None:
-        # The real passphrase slot may need the device share, which we do not hold
-        # here; comparing Argon2id outputs is enough to refuse an identical passphrase.
+        if header.device_share_required and device_share is None:
+            raise ValueError("the device share is needed to compare with the passphrase")
+        # Opening the passphrase slot with the duress passphrase's Argon2id output (and
+        # the device share, without which it never opens) refuses an identical one.
         probe = unwrap(
-            passphrase_kek(duress_stretched, None),
+            passphrase_kek(
+                duress_stretched, device_share if header.device_share_required else None
+            ),
             header.passphrase_slot,
             preamble,
             SlotKind.PASSPHRASE,

@@ -1,0 +1,350 @@
+"""The vault header's binary format: layout, round trip, and every refusal of the parser.
+
+parse_header is the one function that reads attacker-controlled bytes before any key is
+known, so beyond the field-by-field refusals it is fuzzed: on any input it either raises
+MalformedError or returns a header that serialises back to exactly the bytes it read.
+"""
+
+from __future__ import annotations
+
+import struct
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from crypto.errors import AuthenticationError, MalformedError
+from crypto.header import (
+    FLAG_DEVICE_SHARE,
+    HEADER_BYTES,
+    KDF_ARGON2ID13,
+    MAC_BYTES,
+    MAGIC,
+    PREAMBLE_BYTES,
+    VERSION,
+    HeaderIntegrityError,
+    VaultHeader,
+    compute_mac,
+    parse_header,
+)
+from crypto.kdf import KdfProfile
+from crypto.keyslots import SLOT_BYTES
+
+PROFILES = list(KdfProfile)
+
+headers = st.builds(
+    VaultHeader,
+    device_share_required=st.booleans(),
+    vault_id=st.binary(min_size=16, max_size=16),
+    profile=st.sampled_from(PROFILES),
+    salt=st.binary(min_size=16, max_size=16),
+    passphrase_slot=st.binary(min_size=SLOT_BYTES, max_size=SLOT_BYTES),
+    recovery_slot=st.binary(min_size=SLOT_BYTES, max_size=SLOT_BYTES),
+    duress_slot=st.binary(min_size=SLOT_BYTES, max_size=SLOT_BYTES),
+    mac=st.binary(min_size=MAC_BYTES, max_size=MAC_BYTES),
+)
+
+
+def sample(profile: KdfProfile = KdfProfile.MODERATE, device_share: bool = True) -> VaultHeader:
+    return VaultHeader(
+        device_share_required=device_share,
+        vault_id=bytes(range(0x10, 0x20)),
+        profile=profile,
+        salt=bytes(range(0x20, 0x30)),
+        passphrase_slot=bytes([0xA1]) * SLOT_BYTES,
+        recovery_slot=bytes([0xB2]) * SLOT_BYTES,
+        duress_slot=bytes([0xC3]) * SLOT_BYTES,
+        mac=bytes([0xD4]) * MAC_BYTES,
+    )
+
+
+def patched(data: bytes, offset: int, new: bytes) -> bytes:
+    return data[:offset] + new + data[offset + len(new) :]
+
+
+# --- layout ----------------------------------------------------------------------------
+
+
+def test_sizes_are_the_documented_ones() -> None:
+    assert PREAMBLE_BYTES == 58
+    assert SLOT_BYTES == 72
+    assert HEADER_BYTES == 306
+    assert len(sample().to_bytes()) == HEADER_BYTES
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+@pytest.mark.parametrize("device_share", [False, True])
+def test_every_field_sits_at_its_documented_offset(profile: KdfProfile, device_share: bool) -> None:
+    header = sample(profile, device_share)
+    data = header.to_bytes()
+    assert data[0:8] == b"CARNETVH"
+    assert data[8:10] == b"\x00\x01"
+    assert data[10:12] == (b"\x00\x01" if device_share else b"\x00\x00")
+    assert data[12:28] == header.vault_id
+    assert data[28] == 1
+    assert data[29] == {"interactive": 1, "moderate": 2, "sensitive": 3}[profile.value]
+    assert int.from_bytes(data[30:34], "big") == profile.params.opslimit
+    assert int.from_bytes(data[34:42], "big") == profile.params.memlimit
+    assert data[42:58] == header.salt
+    assert data[58:130] == header.passphrase_slot
+    assert data[130:202] == header.recovery_slot
+    assert data[202:274] == header.duress_slot
+    assert data[274:306] == header.mac
+    assert header.authenticated_body() == data[:274]
+    assert header.preamble() == data[:58]
+
+
+def test_libsodium_presets_are_the_profiles() -> None:
+    # The header stores these numbers; a libsodium upgrade that changed a preset would
+    # make every existing vault refuse to parse, so pin them.
+    assert (KdfProfile.INTERACTIVE.params.opslimit, KdfProfile.INTERACTIVE.params.memlimit) == (
+        2,
+        64 * 2**20,
+    )
+    assert (KdfProfile.MODERATE.params.opslimit, KdfProfile.MODERATE.params.memlimit) == (
+        3,
+        256 * 2**20,
+    )
+    assert (KdfProfile.SENSITIVE.params.opslimit, KdfProfile.SENSITIVE.params.memlimit) == (
+        4,
+        2**30,
+    )
+
+
+def test_slot_context_is_the_preamble_without_flags() -> None:
+    with_share, without = sample(device_share=True), sample(device_share=False)
+    assert with_share.preamble() != without.preamble()
+    assert with_share.slot_context() == without.slot_context()
+    assert with_share.slot_context() == with_share.preamble()[:10] + with_share.preamble()[12:]
+    assert len(with_share.slot_context()) == 56
+
+
+@given(headers)
+def test_round_trip(header: VaultHeader) -> None:
+    data = header.to_bytes()
+    assert len(data) == HEADER_BYTES
+    parsed = parse_header(data)
+    assert parsed == header
+    assert parsed.to_bytes() == data
+
+
+def test_parse_accepts_bytearray_and_returns_bytes_fields() -> None:
+    data = sample().to_bytes()
+    parsed = parse_header(bytes(bytearray(data)))
+    assert parsed.to_bytes() == data
+    assert isinstance(parsed.mac, bytes) and isinstance(parsed.passphrase_slot, bytes)
+
+
+# --- refusals ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [0, 1, 57, 58, 274, 305, 307, 512, 612])
+def test_wrong_size_is_refused(size: int) -> None:
+    data = (sample().to_bytes() * 3)[:size]
+    with pytest.raises(MalformedError, match="size"):
+        parse_header(data)
+
+
+@pytest.mark.parametrize("offset", range(8))
+def test_every_magic_byte_matters(offset: int) -> None:
+    data = sample().to_bytes()
+    bad = patched(data, offset, bytes([data[offset] ^ 0x20]))
+    with pytest.raises(MalformedError, match="not a Carnet vault header"):
+        parse_header(bad)
+
+
+def test_other_formats_magic_is_refused() -> None:
+    data = sample().to_bytes()
+    for magic in (b"SQLite f", b"\x00" * 8, b"carnetvh", b"CARNETVB"):
+        with pytest.raises(MalformedError):
+            parse_header(patched(data, 0, magic))
+
+
+@pytest.mark.parametrize("version", [0, 2, 3, 0x0100, 0xFFFF])
+def test_unknown_version_is_refused(version: int) -> None:
+    bad = patched(sample().to_bytes(), 8, struct.pack(">H", version))
+    with pytest.raises(MalformedError, match="version"):
+        parse_header(bad)
+
+
+@pytest.mark.parametrize("bit", range(1, 16))
+@pytest.mark.parametrize("device_share", [False, True])
+def test_unknown_flag_bits_are_refused(bit: int, device_share: bool) -> None:
+    flags = (1 << bit) | (FLAG_DEVICE_SHARE if device_share else 0)
+    bad = patched(sample().to_bytes(), 10, struct.pack(">H", flags))
+    with pytest.raises(MalformedError, match="flags"):
+        parse_header(bad)
+
+
+@pytest.mark.parametrize("flags", [0, FLAG_DEVICE_SHARE])
+def test_known_flags_parse(flags: int) -> None:
+    data = patched(sample().to_bytes(), 10, struct.pack(">H", flags))
+    assert parse_header(data).device_share_required is bool(flags)
+
+
+@pytest.mark.parametrize("alg", [0, 2, 3, 0x80, 0xFF])
+def test_unknown_kdf_algorithm_is_refused(alg: int) -> None:
+    bad = patched(sample().to_bytes(), 28, bytes([alg]))
+    with pytest.raises(MalformedError, match="KDF"):
+        parse_header(bad)
+
+
+@pytest.mark.parametrize("code", [0, 4, 5, 0x7F, 0xFF])
+def test_unknown_profile_code_is_refused(code: int) -> None:
+    bad = patched(sample().to_bytes(), 29, bytes([code]))
+    with pytest.raises(MalformedError, match="profile"):
+        parse_header(bad)
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_every_profile_code_parses_with_its_own_parameters(profile: KdfProfile) -> None:
+    data = sample(KdfProfile.MODERATE).to_bytes()
+    params = profile.params
+    data = patched(data, 29, bytes([profile.code]))
+    data = patched(data, 30, struct.pack(">IQ", params.opslimit, params.memlimit))
+    assert parse_header(data).profile is profile
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+@pytest.mark.parametrize("other", PROFILES)
+def test_parameters_of_another_profile_are_refused(profile: KdfProfile, other: KdfProfile) -> None:
+    """A header cannot say "sensitive" while asking for the interactive cost, or mix."""
+    data = sample(profile).to_bytes()
+    own, alien = profile.params, other.params
+    combos = {
+        (alien.opslimit, alien.memlimit),
+        (own.opslimit, alien.memlimit),
+        (alien.opslimit, own.memlimit),
+    } - {(own.opslimit, own.memlimit)}
+    for ops, mem in combos:
+        with pytest.raises(MalformedError, match="KDF parameters"):
+            parse_header(patched(data, 30, struct.pack(">IQ", ops, mem)))
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+@pytest.mark.parametrize(("d_ops", "d_mem"), [(1, 0), (-1, 0), (0, 1), (0, -1), (0, 1024), (1, 1)])
+def test_parameters_off_by_a_little_are_refused(
+    profile: KdfProfile, d_ops: int, d_mem: int
+) -> None:
+    params = profile.params
+    bad = patched(
+        sample(profile).to_bytes(),
+        30,
+        struct.pack(">IQ", params.opslimit + d_ops, params.memlimit + d_mem),
+    )
+    with pytest.raises(MalformedError, match="KDF parameters"):
+        parse_header(bad)
+
+
+def test_huge_parameters_are_refused_not_run() -> None:
+    bad = patched(sample().to_bytes(), 30, struct.pack(">IQ", 0xFFFFFFFF, 2**64 - 1))
+    with pytest.raises(MalformedError):
+        parse_header(bad)
+
+
+def test_malformed_is_not_an_authentication_error() -> None:
+    # The CLI maps the two to different exit codes; a parse failure must not look like
+    # a wrong passphrase, and an integrity failure must not look like a parse failure.
+    assert not issubclass(MalformedError, AuthenticationError)
+    assert issubclass(HeaderIntegrityError, AuthenticationError)
+    assert not issubclass(HeaderIntegrityError, MalformedError)
+
+
+# --- the MAC ----------------------------------------------------------------------------
+
+
+def test_sealed_header_verifies_only_under_its_master_key() -> None:
+    master_key, other = bytes(range(32)), bytes(range(1, 33))
+    sealed = sample().sealed_with(master_key)
+    assert sealed.mac != sample().mac
+    sealed.verify(master_key)
+    parse_header(sealed.to_bytes()).verify(master_key)
+    with pytest.raises(HeaderIntegrityError):
+        sealed.verify(other)
+
+
+@pytest.mark.parametrize("offset", [0, 10, 11, 12, 29, 42, 57, 58, 129, 130, 201, 202, 273])
+def test_mac_covers_every_region(offset: int) -> None:
+    master_key = bytes(range(32))
+    header = sample().sealed_with(master_key)
+    body = bytearray(header.authenticated_body())
+    body[offset] ^= 0x01
+    assert compute_mac(master_key, bytes(body)) != header.mac
+    assert compute_mac(master_key, header.authenticated_body()) == header.mac
+
+
+# --- fuzzing ----------------------------------------------------------------------------
+
+
+def _parses_back_or_refuses(data: bytes) -> VaultHeader | None:
+    try:
+        header = parse_header(data)
+    except MalformedError:
+        return None
+    assert header.to_bytes() == data
+    return header
+
+
+@settings(max_examples=300)
+@given(st.binary(max_size=2 * HEADER_BYTES))
+def test_arbitrary_bytes_of_any_length(data: bytes) -> None:
+    header = _parses_back_or_refuses(data)
+    if len(data) != HEADER_BYTES:
+        assert header is None
+
+
+@settings(max_examples=300)
+@given(st.binary(min_size=HEADER_BYTES, max_size=HEADER_BYTES))
+def test_arbitrary_bytes_of_the_right_length(data: bytes) -> None:
+    _parses_back_or_refuses(data)
+
+
+FIELDS = ("version", "flags", "alg", "code", "params")
+
+
+@st.composite
+def near_valid(draw: st.DrawFn) -> tuple[bytes, frozenset[str], KdfProfile, int]:
+    """Header bytes whose preamble has the drawn set of fields broken, the rest valid."""
+    broken = draw(st.frozensets(st.sampled_from(FIELDS)))
+    profile = draw(st.sampled_from(PROFILES))
+    flags = draw(st.sampled_from([0, FLAG_DEVICE_SHARE]))
+    version, alg, code = VERSION, KDF_ARGON2ID13, profile.code
+    ops, mem = profile.params.opslimit, profile.params.memlimit
+    if "version" in broken:
+        version = draw(st.integers(0, 0xFFFF).filter(lambda v: v != VERSION))
+    if "flags" in broken:
+        flags = draw(st.integers(2, 0xFFFF))
+    if "alg" in broken:
+        alg = draw(st.integers(0, 255).filter(lambda a: a != KDF_ARGON2ID13))
+    if "code" in broken:
+        code = draw(st.sampled_from([0, 4, 5, 0xFF]) | st.integers(4, 255))
+    if "params" in broken:
+        other = draw(st.sampled_from([p for p in PROFILES if p is not profile]))
+        ops = draw(st.sampled_from([other.params.opslimit, ops + 1, max(ops - 1, 0)]))
+        mem = draw(st.sampled_from([mem, other.params.memlimit, draw(st.integers(0, 2**64 - 1))]))
+        if (ops, mem) == (profile.params.opslimit, profile.params.memlimit):
+            ops += 1
+    vault_id = draw(st.binary(min_size=16, max_size=16))
+    rest = draw(st.binary(min_size=HEADER_BYTES - PREAMBLE_BYTES + 16, max_size=264))
+    preamble = struct.pack(">8sHH16sBBIQ", MAGIC, version, flags, vault_id, alg, code, ops, mem)
+    return preamble + rest, broken, profile, flags
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@given(near_valid())
+def test_near_valid_headers_parse_exactly_when_every_field_is_valid(
+    case: tuple[bytes, frozenset[str], KdfProfile, int],
+) -> None:
+    """A model of the parser: it accepts iff no preamble rule is broken."""
+    data, broken, profile, flags = case
+    event("all fields valid" if not broken else "some field broken")
+    assert len(data) == HEADER_BYTES
+    header = _parses_back_or_refuses(data)
+    assert (header is None) is bool(broken)
+    if header is not None:
+        assert header.profile is profile
+        assert header.vault_id == data[12:28]
+        assert header.device_share_required is bool(flags)
+        assert header.salt == data[42:58]
+        assert header.duress_slot == data[202:274]
+        assert header.mac == data[-MAC_BYTES:]
