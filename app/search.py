@@ -26,7 +26,8 @@ def fts_query(text: str) -> str:
     if len(text) > MAX_QUERY_CHARS:
         raise ValidationError(f"the search is longer than {MAX_QUERY_CHARS} characters")
     terms = []
-    for word in text.split():
+    # FTS5 ends a quoted string at a NUL ("unterminated string"): treat it as a space.
+    for word in text.replace("\x00", " ").split():
         prefix = word.endswith("*")
         core = word.rstrip("*").replace('"', " ").strip()
         if not any(ch.isalnum() for ch in core):

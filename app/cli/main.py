@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import traceback
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import sqlcipher3
 
@@ -27,6 +28,13 @@ EXIT_USAGE = 2
 
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line like every other error."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A value starting with a minus and a digit is a value, not an option: argparse
+        # only knows plain negative numbers, so `--coordinates -33.92,18.42` (any southern
+        # latitude) was refused as a missing argument.
+        self._negative_number_matcher = re.compile(r"^-\.?\d")
 
     def error(self, message: str) -> NoReturn:
         sys.stderr.write(f"carnet: error: {message} (see '{self.prog} --help')\n")

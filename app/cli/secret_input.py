@@ -1,8 +1,8 @@
 """Reading passphrases and recovery keys: a terminal prompt or a file, never argv or env.
 
 `--passphrase-file -` (and the other *-file options) read standard input. When several
-of them name `-`, they take successive lines in this order: passphrase, new passphrase,
-duress passphrase, recovery key.
+of them name `-`, they take successive lines in the order the command asks for them
+(passwd: current, new; init: new, duress; recover: recovery key, new).
 """
 
 from __future__ import annotations
