@@ -212,13 +212,7 @@ class VaultService:
         master_key = self._unwrap(header, old, progress)
         device_share = self._device_share(header) if header.device_share_required else None
         progress(1, 2, "deriving-key")
-        stretched = stretch_passphrase(normalize_passphrase(new), header.salt, header.profile)
-        try:
-            updated = with_new_passphrase(header, master_key, stretched, device_share)
-        except PassphraseConflictError:
-            raise ValidationError(
-                "the new passphrase must differ from the duress passphrase"
-            ) from None
+        updated = _rewrapped(header, master_key, new, device_share)
         atomic_write(self.paths.header, updated.to_bytes())
         progress(2, 2, "done")
 
@@ -250,15 +244,7 @@ class VaultService:
         keyring_available = use_keyring and self.shares.available()
         device_share = nacl.utils.random(SHARE_BYTES) if keyring_available else None
         progress(0, 1, "deriving-key")
-        stretched = stretch_passphrase(
-            normalize_passphrase(new_passphrase), header.salt, header.profile
-        )
-        try:
-            updated = with_new_passphrase(header, master_key, stretched, device_share)
-        except PassphraseConflictError:
-            raise ValidationError(
-                "the new passphrase must differ from the duress passphrase"
-            ) from None
+        updated = _rewrapped(header, master_key, new_passphrase, device_share)
         if device_share is not None:
             self.shares.put(header.vault_id, device_share)
         elif header.device_share_required:
@@ -316,6 +302,17 @@ class VaultService:
                 with contextlib.suppress(FileNotFoundError):
                     leftover.unlink()
         make_private_dir(root)
+
+
+def _rewrapped(
+    header: VaultHeader, master_key: bytes, passphrase: str, device_share: bytes | None
+) -> VaultHeader:
+    """The header with the master key wrapped under a new passphrase (same salt)."""
+    stretched = stretch_passphrase(normalize_passphrase(passphrase), header.salt, header.profile)
+    try:
+        return with_new_passphrase(header, master_key, stretched, device_share)
+    except PassphraseConflictError:
+        raise ValidationError("the new passphrase must differ from the duress passphrase") from None
 
 
 def check_new_passphrase(passphrase: str) -> None:
