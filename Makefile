@@ -40,6 +40,7 @@ pytest: $(DEV_STAMP)
 test: lint typecheck imports pytest
 
 bench: $(DEV_STAMP)
+	scripts/install-system-deps.sh bench
 	$(BIN)/python -m tests.bench
 
 clean:

@@ -34,6 +34,10 @@ class VaultExistsError(UsageError):
     pass
 
 
+class RefusedFileError(UsageError):
+    """A file Carnet will not process: a decompression bomb, an image it cannot decode."""
+
+
 class CannotUnlockError(CarnetError):
     exit_code = 3
 

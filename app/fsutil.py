@@ -60,3 +60,38 @@ def read_capped(path: Path, limit: int) -> bytes:
     """Read at most `limit` bytes; a longer file is reported by returning limit+1 bytes."""
     with path.open("rb") as handle:
         return handle.read(limit + 1)
+
+
+OVERWRITE_CHUNK = 1024 * 1024
+
+
+def overwrite_and_unlink(path: Path) -> bool:
+    """Overwrite a file once with zeros, fsync, then unlink it.
+
+    Returns whether the overwrite happened; the unlink is what must succeed (an OSError
+    propagates). On copy-on-write or flash storage the old blocks may survive an
+    overwrite: that is why this is only a best effort on top of removing the file, and
+    why the vault itself relies on encryption, not on overwriting.
+    """
+    overwritten = False
+    try:
+        fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        fd = -1
+    if fd >= 0:
+        try:
+            remaining = os.fstat(fd).st_size
+            zeros = bytes(min(OVERWRITE_CHUNK, remaining))
+            while remaining > 0:
+                written = os.write(fd, zeros[: min(len(zeros), remaining)])
+                remaining -= written
+            os.fsync(fd)
+            overwritten = True
+        except OSError:
+            overwritten = False
+        finally:
+            os.close(fd)
+    path.unlink()
+    with contextlib.suppress(OSError):
+        fsync_dir(path.parent)
+    return overwritten

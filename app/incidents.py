@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Sequence
 from typing import Any
 
 from app import search_index, validation
 from app.clock import Clock, utc_now
+from app.custody import CustodyAction, CustodyLog
 from app.dates import EventDate, parse_event_date
 from app.errors import NotFoundError, ValidationError
+from app.evidence.blobs import BlobStore
 from app.models import Incident, IncidentDetail, IncidentInput
 from app.progress import CancelToken, Progress, no_progress
 from app.store.database import Database
@@ -22,8 +25,18 @@ BATCH_PROGRESS_EVERY = 250
 
 
 class IncidentService:
-    def __init__(self, db: Database, clock: Clock = utc_now) -> None:
+    """Incidents, each change recorded in the custody log in the same transaction.
+
+    Deleting an incident deletes its attachments: their rows go with the incident's
+    (ON DELETE CASCADE) and their blobs are removed once that has committed.
+    """
+
+    def __init__(
+        self, db: Database, custody: CustodyLog, blobs: BlobStore, clock: Clock = utc_now
+    ) -> None:
         self.db = db
+        self.custody = custody
+        self.blobs = blobs
         self.clock = clock
 
     def add(self, data: IncidentInput) -> int:
@@ -50,7 +63,9 @@ class IncidentService:
             for index, item in enumerate(checked):
                 if cancel is not None and index % BATCH_PROGRESS_EVERY == 0:
                     cancel.raise_if_cancelled()
-                ids.append(self._insert(conn, item, now))
+                incident_id = self._insert(conn, item, now)
+                ids.append(incident_id)
+                self.custody.append(conn, CustodyAction.CREATE, _subject(incident_id), incident_id)
                 if index % BATCH_PROGRESS_EVERY == 0:
                     progress(index, len(checked), "importing")
             search_index.reindex(conn, ids)
@@ -97,11 +112,13 @@ class IncidentService:
     def update(self, incident_id: int, data: IncidentInput) -> Incident:
         item = validation.incident(data)
         with self.db.transaction() as conn:
-            if (
-                conn.execute("SELECT 1 FROM incidents WHERE id = ?", (incident_id,)).fetchone()
-                is None
-            ):
+            row = conn.execute(
+                f"SELECT {_COLUMNS} FROM incidents WHERE id = ?",
+                (incident_id,),
+            ).fetchone()
+            if row is None:
                 raise NotFoundError(f"no incident {incident_id}")
+            before = _incident(conn, row).to_input()
             conn.execute(
                 "UPDATE incidents SET title=?, narrative=?, date_from=?, date_to=?, "
                 "date_precision=?, location=?, country=?, latitude=?, longitude=?, status=?, "
@@ -112,14 +129,32 @@ class IncidentService:
             conn.execute("DELETE FROM incident_tags WHERE incident_id = ?", (incident_id,))
             self._insert_lists(conn, incident_id, item)
             search_index.reindex(conn, [incident_id])
+            changed = _changed_fields(before, item)
+            self.custody.append(
+                conn, CustodyAction.EDIT, _subject(incident_id), incident_id, {"changed": changed}
+            )
         return self.get(incident_id)
 
     def delete(self, incident_id: int) -> None:
         with self.db.transaction() as conn:
+            blob_ids = [
+                str(row[0])
+                for row in conn.execute(
+                    "SELECT blob_id FROM attachments WHERE incident_id = ?", (incident_id,)
+                )
+            ]
             cursor = conn.execute("DELETE FROM incidents WHERE id = ?", (incident_id,))
             if cursor.rowcount == 0:
                 raise NotFoundError(f"no incident {incident_id}")
             search_index.remove(conn, incident_id)
+            self.custody.append(
+                conn,
+                CustodyAction.DELETE,
+                _subject(incident_id),
+                incident_id,
+                {"attachments_deleted": len(blob_ids)},
+            )
+        self.blobs.remove(blob_ids)
 
     def _insert(self, conn: Any, item: IncidentInput, now: str) -> int:
         cursor = conn.execute(
@@ -161,6 +196,26 @@ def _column_values(item: IncidentInput) -> tuple[Any, ...]:
         item.status,
         item.sensitivity,
     )
+
+
+_TRACKED_FIELDS = tuple(f.name for f in dataclasses.fields(IncidentInput))
+
+
+_UNORDERED_FIELDS = ("violations", "tags")
+
+
+def _changed_fields(before: IncidentInput, after: IncidentInput) -> list[str]:
+    """Names of the fields an edit changed, for its custody row (values stay out of it)."""
+
+    def value(item: IncidentInput, name: str) -> object:
+        raw = getattr(item, name)
+        return sorted(raw) if name in _UNORDERED_FIELDS else raw
+
+    return [name for name in _TRACKED_FIELDS if value(before, name) != value(after, name)]
+
+
+def _subject(incident_id: int) -> str:
+    return f"incident {incident_id}"
 
 
 def require_incident(conn: Any, incident_id: int) -> None:

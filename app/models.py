@@ -168,3 +168,37 @@ class SearchHit(_IdOnlyRepr):
     @property
     def id(self) -> int:
         return self.incident_id
+
+
+@dataclass(frozen=True, repr=False)
+class Attachment(_IdOnlyRepr):
+    """An evidence file kept in the vault. `sha256` is of the original, fixed at intake.
+
+    A stripped copy (an image re-encoded without its metadata, for sharing) is an
+    attachment of its own whose `derived_from` is the original's id.
+    """
+
+    id: int
+    uid: str
+    incident_id: int
+    original_name: str
+    media_type: str
+    size: int
+    sha256: str
+    added_at: str
+    captured_at: str | None
+    metadata: dict[str, str | int | float]
+    derived_from: int | None
+    derivation: str | None
+
+
+@dataclass(frozen=True, repr=False)
+class AttachOutcome(_IdOnlyRepr):
+    """What happened to one file of an `attach`: kept (with its record) or failed (why)."""
+
+    source: str
+    attachment: Attachment | None = None
+    error: str | None = None
+    error_code: int = 0  # the exit code the CLI would give for `error` alone
+    source_deleted: bool = False
+    source_error: str | None = None

@@ -2,6 +2,7 @@
 # Install the Debian/Ubuntu packages Carnet needs, only those missing.
 #   runtime: what `make run` needs (Python's venv, Qt's libraries)
 #   test:    runtime + a real Secret Service for the keyring tests (gnome-keyring, D-Bus)
+#   bench:   test + the tools the benchmarks compare against (age)
 # Uses apt-get as root, or through sudo. On other systems it says what to install.
 set -euo pipefail
 what=${1:-runtime}
@@ -9,13 +10,15 @@ what=${1:-runtime}
 runtime_pkgs=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
               libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0)
 test_pkgs=(gnome-keyring dbus-daemon)
+bench_pkgs=(age)
 
 missing=()
 if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
   missing+=(python3-venv)
 fi
 want=("${runtime_pkgs[@]}")
-[ "$what" = test ] && want+=("${test_pkgs[@]}")
+[ "$what" = test ] || [ "$what" = bench ] && want+=("${test_pkgs[@]}")
+[ "$what" = bench ] && want+=("${bench_pkgs[@]}")
 if command -v dpkg-query >/dev/null 2>&1; then
   for pkg in "${want[@]}"; do
     status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)

@@ -139,7 +139,9 @@ def test_get_update_and_timestamps(notebook: object) -> None:
 
     notebook = nb(notebook)
     ticks = iter(["2024-01-01T00:00:00Z", "2024-01-02T00:00:00Z"])
-    service = IncidentService(notebook.session.db, clock=lambda: next(ticks))
+    service = IncidentService(
+        notebook.session.db, notebook.custody, notebook.attachments.blobs, clock=lambda: next(ticks)
+    )
     incident_id = service.add(IncidentInput("  Title  ", country="fr", tags=("A", "a", "b")))
     stored = service.get(incident_id)
     assert (stored.title, stored.country, stored.tags) == ("Title", "FR", ("A", "b"))

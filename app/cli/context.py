@@ -40,14 +40,21 @@ class Context:
             "deriving-key": "Deriving key",
             "importing": "Importing",
             "creating-store": "Creating the encrypted store",
+            "attaching": "Encrypting",
+            "extracting": "Decrypting",
         }
+        byte_stages = ("attaching", "extracting")
 
         def show(done: int, total: int, stage: str) -> None:
             label = labels.get(stage)
-            if label is None or (stage == "importing" and (total <= 1 or done >= total)):
+            counted = stage == "importing" or stage in byte_stages
+            if label is None or (counted and (total <= 1 or done >= total)):
                 sys.stderr.write("\r\x1b[2K")  # finished, or too quick to be worth a line
             else:
-                suffix = f" {done}/{total}" if stage == "importing" else "…"
+                if stage in byte_stages:
+                    suffix = f" {done * 100 // total}%"
+                else:
+                    suffix = f" {done}/{total}" if stage == "importing" else "…"
                 sys.stderr.write(f"\r\x1b[2K{label}{suffix}")
             sys.stderr.flush()
 

@@ -18,7 +18,16 @@ from typing import Any, NoReturn
 import sqlcipher3
 
 from app import __version__
-from app.cli import incident_commands, intervention_commands, people_commands, vault_commands
+from app.cli import (
+    attachment_commands,
+    bundle_commands,
+    custody_commands,
+    destination_commands,
+    incident_commands,
+    intervention_commands,
+    people_commands,
+    vault_commands,
+)
 from app.cli.context import Context
 from app.errors import CarnetError
 from app.vocabulary import vocabularies
@@ -73,6 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
     incident_commands.register(sub, common)
     people_commands.register(sub, common)
     intervention_commands.register(sub, common)
+    attachment_commands.register(sub, common)
+    destination_commands.register(sub, common)
+    bundle_commands.register(sub, common)
+    custody_commands.register(sub, common)
 
     codes = sub.add_parser("codes", help="list the codes of a controlled vocabulary")
     codes.add_argument(

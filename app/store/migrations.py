@@ -118,8 +118,80 @@ def _v2_search(conn: Connection) -> None:
     )
 
 
+def _v3_evidence(conn: Connection) -> None:
+    """Attachments (evidence files) and the signed, hash-chained custody log.
+
+    An attachment row holds everything about the file, its per-file key included; the
+    blob on disk is named by a random id only. A stripped copy is a row of its own that
+    points at its original (`derived_from`). Custody rows have no foreign keys: they
+    outlive what they describe, and are never updated or deleted.
+    """
+    for statement in (
+        """CREATE TABLE attachments (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+            blob_id TEXT NOT NULL UNIQUE,
+            file_key BLOB NOT NULL,
+            chunk_size INTEGER NOT NULL,
+            original_name TEXT NOT NULL,
+            media_type TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            added_at TEXT NOT NULL,
+            captured_at TEXT,
+            metadata TEXT NOT NULL DEFAULT '{}',
+            derived_from INTEGER REFERENCES attachments(id) ON DELETE CASCADE,
+            derivation TEXT
+        ) STRICT""",
+        "CREATE INDEX attachments_incident ON attachments(incident_id)",
+        "CREATE INDEX attachments_derived ON attachments(derived_from)",
+        """CREATE TABLE custody_log (
+            seq INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            action TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            incident_id INTEGER,
+            details TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            signature TEXT NOT NULL,
+            row_hash TEXT NOT NULL
+        ) STRICT""",
+        "CREATE INDEX custody_log_incident ON custody_log(incident_id)",
+    ):
+        conn.execute(statement)
+
+
+def _v4_destinations(conn: Connection) -> None:
+    """Trusted networks (a name and the public keys bundles for it are sealed to), and
+    the outbox: bundles written and waiting for an explicit send."""
+    conn.execute(
+        """CREATE TABLE destinations (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            keys TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        ) STRICT"""
+    )
+    conn.execute(
+        """CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            bundle_id TEXT NOT NULL UNIQUE,
+            file_name TEXT NOT NULL UNIQUE,
+            recipients TEXT NOT NULL,
+            incidents INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            sent_at TEXT
+        ) STRICT"""
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core tables", _v1_core),
     Migration(2, "full-text search index", _v2_search),
+    Migration(3, "attachments and custody log", _v3_evidence),
+    Migration(4, "destinations and outbox", _v4_destinations),
 )
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -1,4 +1,4 @@
-"""`python -m tests.bench [unlock] [insert] [search] [--quick] [--rounds N] [--diagnose]`.
+"""`python -m tests.bench [unlock] [insert] [search] [intake] [--quick] [--rounds N] [--diagnose]`.
 
 Runs the chosen benchmarks (all by default) in one scratch folder, prints a table per
 benchmark and writes every figure to bench-results/bench-YYYYmmdd-HHMMSS.json. The 100k
@@ -18,10 +18,10 @@ import time
 from types import FrameType
 from typing import Any
 
-from tests.bench import insert, search, unlock
+from tests.bench import insert, intake, search, unlock
 from tests.bench.common import RESULTS_DIR, Workspace, say, table, versions
 
-BENCHMARKS = ("unlock", "insert", "search")
+BENCHMARKS = ("unlock", "insert", "search", "intake")
 FULL = {"count": 100_000, "batch": 10_000, "cli": 10_000, "rounds": 3}
 QUICK = {"count": 20_000, "batch": 10_000, "cli": 2_000, "rounds": 2}
 
@@ -64,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
             report["search"] = search.run(
                 ws, sizes["count"], sizes["batch"], sizes["rounds"], args.diagnose
             )
+        if "intake" in chosen:
+            report["intake"] = intake.run(ws)
     finally:
         ws.close()
     report["phases_s"] = ws.phases.seconds

@@ -26,8 +26,8 @@ from app import search_index
 from app.clock import utc_now
 from app.dates import parse_event_date
 from app.device_share import NoDeviceShares
-from app.incidents import IncidentService
 from app.models import IncidentInput
+from app.notebook import Notebook
 from app.paths import VaultPaths
 from app.store.migrations import MIGRATIONS
 from app.vault import VaultService
@@ -113,7 +113,7 @@ def build_vault(root: Path, rows: Sequence[IncidentInput], batch_size: int) -> B
     built = Built(root, len(rows), batch_size, setup_seconds=time.perf_counter() - start)
     built.vault = service
     try:
-        incidents = IncidentService(session.db)
+        incidents = Notebook(session).incidents
         for batch in data.batches(list(rows), batch_size):
             start = time.perf_counter()
             incidents.add_many(batch)

@@ -1,0 +1,163 @@
+"""export, outbox list, bundle open|verify."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from app.cli.context import Context, Subcommands
+from app.export.bundle_reader import BundleSummary, open_bundle_to, verify_bundle
+from app.export.exporter import ExportRequest
+from app.key_files import load_key_file
+from crypto.recipient_keys import RecipientKeyPair
+
+LANGUAGES = ("en", "fr", "ar")
+
+
+def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
+    export = sub.add_parser(
+        "export",
+        parents=[common],
+        help="seal incidents, their evidence and custody trail into a .carnet bundle",
+    )
+    export.add_argument(
+        "--to",
+        action="append",
+        required=True,
+        metavar="NAME|PUBKEY",
+        help="a destination's name, or a public key (carnetpk1...); repeatable, 16 keys at most",
+    )
+    which = export.add_mutually_exclusive_group(required=True)
+    which.add_argument("--incident", type=int, action="append", metavar="ID")
+    which.add_argument("--all", action="store_true", help="every incident")
+    export.add_argument("--out", type=Path, metavar="FILE", help="write here instead of the outbox")
+    export.add_argument(
+        "--strip-metadata",
+        action="store_true",
+        help="ship images without EXIF/GPS (the manifest records the originals' hashes)",
+    )
+    export.add_argument("--no-sign", action="store_true", help="do not sign the manifest")
+    export.add_argument(
+        "--include-nonconsenting",
+        action="store_true",
+        help="name people whose consent does not cover these recipients (recorded as such)",
+    )
+    export.add_argument("--language", choices=LANGUAGES, help="language of report.html")
+    export.set_defaults(handler=cmd_export)
+
+    outbox = sub.add_parser("outbox", help="bundles waiting to be sent")
+    outbox_actions = outbox.add_subparsers(dest="action", required=True, metavar="ACTION")
+    outbox_list = outbox_actions.add_parser("list", parents=[common], help="list them")
+    outbox_list.add_argument("--json", action="store_true")
+    outbox_list.set_defaults(handler=cmd_outbox_list)
+
+    bundle = sub.add_parser("bundle", help="(organisations) open or verify a received bundle")
+    bundle_actions = bundle.add_subparsers(dest="action", required=True, metavar="ACTION")
+    for name, text in (
+        ("verify", "check a bundle completely without writing anything"),
+        ("open", "check a bundle and extract it into a new folder"),
+    ):
+        action = bundle_actions.add_parser(name, help=text)
+        action.add_argument("file", type=Path)
+        action.add_argument("--key", required=True, type=Path, metavar="KEYFILE")
+        action.add_argument("--passphrase-file", metavar="F")
+        if name == "open":
+            action.add_argument("--out", required=True, type=Path, metavar="DIR")
+        action.set_defaults(handler=cmd_bundle_open if name == "open" else cmd_bundle_verify)
+
+
+def _default_language() -> str:
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable, "")
+        if value[:2] in LANGUAGES:
+            return value[:2]
+    return "en"
+
+
+def cmd_export(ctx: Context) -> int:
+    args = ctx.args
+    request = ExportRequest(
+        recipients=args.to,
+        incident_ids=None if args.all else args.incident,
+        strip_metadata=args.strip_metadata,
+        sign=not args.no_sign,
+        include_nonconsenting=args.include_nonconsenting,
+        language=args.language or _default_language(),
+    )
+    with ctx.open_notebook() as notebook:
+        result = notebook.exporter.export(request, args.out, progress=ctx.progress())
+    ctx.note(
+        f"Sealed {result.incidents} incident{'s' if result.incidents != 1 else ''} and "
+        f"{result.files} file{'s' if result.files != 1 else ''} for "
+        f"{len(result.recipients)} recipient key{'s' if len(result.recipients) != 1 else ''}."
+    )
+    if result.pseudonymised:
+        ctx.note(
+            f"{result.pseudonymised} person(s) appear under a pseudonym: their consent does "
+            "not cover these recipients (see the report)."
+        )
+    if args.out is None:
+        ctx.note("The bundle is in the outbox; nothing has been sent.")
+    ctx.out(str(result.path))
+    return 0
+
+
+def cmd_outbox_list(ctx: Context) -> int:
+    with ctx.open_notebook() as notebook:
+        items = notebook.outbox.list()
+    if ctx.args.json:
+        ctx.out_json(
+            [
+                {
+                    "id": i.id,
+                    "bundle_id": i.bundle_id,
+                    "path": str(i.path),
+                    "recipients": list(i.recipients),
+                    "incidents": i.incidents,
+                    "size": i.size,
+                    "created_at": i.created_at,
+                    "sent_at": i.sent_at,
+                }
+                for i in items
+            ]
+        )
+        return 0
+    for i in items:
+        state = f"sent {i.sent_at}" if i.sent_at else "waiting"
+        ctx.out(
+            f"{i.id}\t{i.created_at}\t{i.incidents} incidents\t{i.size} B\t{state}\t"
+            + ", ".join(i.recipients)
+        )
+    if not items:
+        ctx.note("The outbox is empty.")
+    return 0
+
+
+def _keys(ctx: Context) -> RecipientKeyPair:
+    passphrase = ctx.secrets.existing(ctx.args.passphrase_file, "key file passphrase")
+    return load_key_file(ctx.args.key, passphrase)
+
+
+def _describe(ctx: Context, summary: BundleSummary) -> None:
+    ctx.out(f"bundle {summary.bundle_id}")
+    ctx.out(f"created {summary.created_at} by Carnet {summary.app_version}")
+    if summary.signed:
+        ctx.out(f"signed by {summary.sender_fingerprint}")
+    else:
+        ctx.out("NOT signed: the sender cannot be verified")
+    ctx.out(f"{summary.incidents} incidents, {summary.files} files, {summary.bytes} bytes")
+
+
+def cmd_bundle_verify(ctx: Context) -> int:
+    summary = verify_bundle(ctx.args.file, _keys(ctx))
+    ctx.note("The bundle verifies: every file matches its manifest hash.")
+    _describe(ctx, summary)
+    return 0
+
+
+def cmd_bundle_open(ctx: Context) -> int:
+    summary = open_bundle_to(ctx.args.file, _keys(ctx), ctx.args.out)
+    ctx.note(f"The bundle verifies; extracted to {summary.out}.")
+    _describe(ctx, summary)
+    return 0

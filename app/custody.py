@@ -1,0 +1,285 @@
+"""The chain-of-custody log: append-only, hash-chained, every row signed by the device key.
+
+Each change to an incident or its evidence appends a row in the same transaction as the
+change, so the record and its custody row commit or roll back together. A row's hash
+covers its canonical bytes and its signature, and the next row holds that hash, so
+changing, removing or reordering a row breaks the chain from there on; the signature
+ties each row to this vault's device key. docs/custody-log.md gives the exact bytes.
+
+What a chain alone cannot show: that the newest rows were not cut off by someone who
+holds the master key. Bundles anchor the log: the custody rows they carry are covered
+by the signed manifest, so an organisation holds a signed copy up to that point.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import json
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.clock import Clock, utc_now
+from app.errors import IntegrityError, ValidationError
+from app.progress import Progress, no_progress
+from app.store.database import Database
+from crypto.signing import DeviceSigner, fingerprint, verify_signature
+
+DOMAIN = b"carnet-custody-v1\n"
+GENESIS_HASH = "0" * 64
+META_SIGNING_KEY = "device_signing_public_key"
+_FETCH = 1000
+_COLUMNS = "seq, at, action, subject, incident_id, details, actor, prev_hash, signature, row_hash"
+
+
+class CustodyAction(enum.StrEnum):
+    CREATE = "create"
+    EDIT = "edit"
+    DELETE = "delete"
+    ATTACH = "attach"
+    EXTRACT = "extract"
+    STRIP = "strip"
+    EXPORT = "export"
+    SEND = "send"
+
+
+@dataclass(frozen=True)
+class CustodyEntry:
+    seq: int
+    at: str
+    action: str
+    subject: str
+    incident_id: int | None
+    details: dict[str, Any] = field(repr=False)
+    actor: str
+    prev_hash: str
+    signature: str
+    row_hash: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "at": self.at,
+            "action": self.action,
+            "subject": self.subject,
+            "incident_id": self.incident_id,
+            "details": self.details,
+            "actor": self.actor,
+            "prev_hash": self.prev_hash,
+            "signature": self.signature,
+            "row_hash": self.row_hash,
+        }
+
+
+def canonical_bytes(
+    seq: int,
+    at: str,
+    action: str,
+    subject: str,
+    incident_id: int | None,
+    details: Mapping[str, Any],
+    actor: str,
+    prev_hash: str,
+) -> bytes:
+    """What is signed: a domain prefix, then sorted, compact UTF-8 JSON of the row."""
+    body = {
+        "seq": seq,
+        "at": at,
+        "action": action,
+        "subject": subject,
+        "incident_id": incident_id,
+        "details": details,
+        "actor": actor,
+        "prev_hash": prev_hash,
+    }
+    text = json.dumps(
+        body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
+    return DOMAIN + text.encode("utf-8")
+
+
+def row_hash(canonical: bytes, signature: bytes) -> str:
+    return hashlib.sha256(canonical + signature).hexdigest()
+
+
+class CustodyLog:
+    def __init__(self, db: Database, signer: DeviceSigner, clock: Clock = utc_now) -> None:
+        self.db = db
+        self.signer = signer
+        self.clock = clock
+
+    def __repr__(self) -> str:
+        return f"CustodyLog({self.signer.fingerprint})"
+
+    def append(
+        self,
+        conn: Any,
+        action: CustodyAction,
+        subject: str,
+        incident_id: int | None,
+        details: Mapping[str, object] | None = None,
+    ) -> CustodyEntry:
+        """Append a row inside the caller's open write transaction."""
+        facts = dict(details or {})
+        _check_json(facts)
+        self._remember_key(conn)
+        last = conn.execute(
+            "SELECT seq, row_hash FROM custody_log ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        seq = int(last[0]) + 1 if last else 1
+        prev = str(last[1]) if last else GENESIS_HASH
+        at = self.clock()
+        actor = self.signer.fingerprint
+        canonical = canonical_bytes(seq, at, str(action), subject, incident_id, facts, actor, prev)
+        signature = self.signer.sign(canonical)
+        entry = CustodyEntry(
+            seq,
+            at,
+            str(action),
+            subject,
+            incident_id,
+            facts,
+            actor,
+            prev,
+            signature.hex(),
+            row_hash(canonical, signature),
+        )
+        conn.execute(
+            f"INSERT INTO custody_log ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",  # noqa: S608
+            (
+                entry.seq,
+                entry.at,
+                entry.action,
+                entry.subject,
+                entry.incident_id,
+                json.dumps(facts, sort_keys=True, ensure_ascii=False),
+                entry.actor,
+                entry.prev_hash,
+                entry.signature,
+                entry.row_hash,
+            ),
+        )
+        return entry
+
+    def record(
+        self,
+        action: CustodyAction,
+        subject: str,
+        incident_id: int | None,
+        details: Mapping[str, object] | None = None,
+    ) -> CustodyEntry:
+        """Append in a transaction of its own (for actions that change nothing else)."""
+        with self.db.transaction() as conn:
+            return self.append(conn, action, subject, incident_id, details)
+
+    def entries(self, incident_id: int | None = None) -> list[CustodyEntry]:
+        return list(self._rows(incident_id))
+
+    def verify(self, progress: Progress = no_progress) -> int:
+        """Check every row; IntegrityError names the first bad one. Returns the count."""
+        with self.db.reading() as conn:
+            stored = conn.execute(
+                "SELECT value FROM meta WHERE key = ?", (META_SIGNING_KEY,)
+            ).fetchone()
+            total = int(conn.execute("SELECT count(*) FROM custody_log").fetchone()[0])
+        keys = {self.signer.fingerprint: self.signer.public_key}
+        if stored is not None:
+            try:
+                key = bytes.fromhex(str(stored[0]))
+            except ValueError:
+                raise IntegrityError("the custody log's signing key record is damaged") from None
+            keys[fingerprint(key)] = key
+        previous_seq = 0
+        previous_hash = GENESIS_HASH
+        count = 0
+        for entry in self._rows(None):
+            where = f"custody log row {entry.seq}"
+            if entry.seq != previous_seq + 1:
+                raise IntegrityError(f"{where}: rows are missing or out of order before it")
+            if entry.prev_hash != previous_hash:
+                raise IntegrityError(f"{where}: hash chain broken")
+            signer_key = keys.get(entry.actor)
+            if signer_key is None:
+                raise IntegrityError(f"{where}: signed by an unknown key")
+            try:
+                canonical = canonical_bytes(
+                    entry.seq,
+                    entry.at,
+                    entry.action,
+                    entry.subject,
+                    entry.incident_id,
+                    entry.details,
+                    entry.actor,
+                    entry.prev_hash,
+                )
+                signature = bytes.fromhex(entry.signature)
+            except ValueError:
+                raise IntegrityError(f"{where}: malformed") from None
+            if not verify_signature(signer_key, canonical, signature):
+                raise IntegrityError(f"{where}: signature does not verify")
+            if row_hash(canonical, signature) != entry.row_hash:
+                raise IntegrityError(f"{where}: row hash does not match")
+            previous_seq, previous_hash = entry.seq, entry.row_hash
+            count += 1
+            progress(count, total, "verifying-custody")
+        return count
+
+    def _rows(self, incident_id: int | None) -> Iterator[CustodyEntry]:
+        with self.db.reading() as conn:
+            if incident_id is None:
+                cursor = conn.execute(
+                    f"SELECT {_COLUMNS} FROM custody_log ORDER BY seq"  # noqa: S608
+                )
+            else:
+                cursor = conn.execute(
+                    f"SELECT {_COLUMNS} FROM custody_log WHERE incident_id = ? ORDER BY seq",  # noqa: S608
+                    (incident_id,),
+                )
+            while rows := cursor.fetchmany(_FETCH):
+                for row in rows:
+                    yield _entry(row)
+
+    def _remember_key(self, conn: Any) -> None:
+        conn.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
+            (META_SIGNING_KEY, self.signer.public_key.hex()),
+        )
+
+
+def _entry(row: Any) -> CustodyEntry:
+    try:
+        details = json.loads(row[5])
+    except ValueError:
+        details = {"unreadable": str(row[5])[:100]}
+    if not isinstance(details, dict):
+        details = {"unreadable": str(row[5])[:100]}
+    return CustodyEntry(
+        seq=int(row[0]),
+        at=str(row[1]),
+        action=str(row[2]),
+        subject=str(row[3]),
+        incident_id=None if row[4] is None else int(row[4]),
+        details=details,
+        actor=str(row[6]),
+        prev_hash=str(row[7]),
+        signature=str(row[8]),
+        row_hash=str(row[9]),
+    )
+
+
+def _check_json(value: object) -> None:
+    """Details must be plain JSON (no NaN or infinity) so every verifier reads the same."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValidationError("custody details cannot hold NaN or infinity")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise ValidationError("custody detail keys must be text")
+            _check_json(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _check_json(item)
+    elif not isinstance(value, str | int | float | bool | type(None)):
+        raise ValidationError("custody details must be JSON values")

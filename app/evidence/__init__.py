@@ -1,0 +1,1 @@
+"""Evidence files: intake into encrypted blobs, extraction, media types, image metadata."""

@@ -1,0 +1,2 @@
+"""Export: chosen incidents, their people (as consent allows), interventions, evidence
+and custody trail, sealed into one `.carnet` bundle; and the organisation's reader."""

@@ -1,0 +1,412 @@
+"""Export: chosen incidents sealed into one `.carnet` bundle for named recipients.
+
+Everything is streamed: attachments are decrypted from their blobs chunk by chunk into a
+tar stream that is encrypted into the bundle as it goes, so memory stays flat whatever
+the evidence's size. The bundle is written under a temporary name and renamed into place
+only when complete; a failure (a blob that does not verify, a full disk, a cancel)
+leaves nothing behind. The export is recorded in the custody log once it has succeeded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import secrets
+import tarfile
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from crypto.signing import DeviceSigner
+
+from app import __version__
+from app.clock import Clock, utc_now
+from app.custody import CustodyAction, CustodyLog
+from app.destinations import DestinationService, parse_public_key
+from app.errors import StorageError, UsageError
+from app.evidence.attachments import AttachmentService, safe_file_name
+from app.export import records, report
+from app.export.outbox import Outbox
+from app.fsutil import PRIVATE_FILE_MODE, fsync_dir
+from app.incidents import IncidentService
+from app.models import Attachment, IncidentDetail
+from app.progress import CancelToken, Progress, no_progress
+from crypto.bundle import MAX_RECIPIENTS, BundleWriter
+from crypto.public_keys import key_fingerprint
+
+MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+INCIDENTS = "incidents.json"
+REPORT = "report.html"
+CUSTODY = "custody.jsonl"
+ATTACHMENTS_DIR = "attachments"
+MANIFEST_FORMAT = "carnet-bundle-manifest"
+STAGE_EXPORTING = "exporting"
+_COPY_CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    recipients: Sequence[str]  # destination names or carnetpk1... keys
+    incident_ids: Sequence[int] | None  # None: every incident
+    strip_metadata: bool = False
+    sign: bool = True
+    include_nonconsenting: bool = False
+    language: str = "en"
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    bundle_id: str
+    incidents: int
+    files: int
+    payload_bytes: int
+    bundle_bytes: int
+    pseudonymised: int
+    recipients: tuple[str, ...]  # fingerprints
+
+
+class Exporter:
+    def __init__(
+        self,
+        incidents: IncidentService,
+        attachments: AttachmentService,
+        custody: CustodyLog,
+        destinations: DestinationService,
+        signer: DeviceSigner,
+        outbox: Outbox,
+        clock: Clock = utc_now,
+    ) -> None:
+        self.incidents = incidents
+        self.attachments = attachments
+        self.custody = custody
+        self.destinations = destinations
+        self.signer = signer
+        self.outbox = outbox
+        self.clock = clock
+
+    def __repr__(self) -> str:
+        return "Exporter()"
+
+    def export(
+        self,
+        request: ExportRequest,
+        out: Path | None = None,
+        *,
+        progress: Progress = no_progress,
+        cancel: CancelToken | None = None,
+    ) -> ExportResult:
+        keys, names = self._recipients(request.recipients)
+        ids = self._incident_ids(request.incident_ids)
+        details = [self.incidents.detail(i) for i in ids]
+        files = self._files(details, request.strip_metadata)
+        people = records.people_entries(
+            details, names, include_nonconsenting=request.include_nonconsenting
+        )
+        created_at = self.clock()
+        document = records.incidents_document(
+            details,
+            people,
+            files,
+            language=request.language,
+            strip_metadata=request.strip_metadata,
+        )
+        custody_rows = [
+            entry.to_json() for i in ids for entry in self.custody.entries(incident_id=i)
+        ]
+        custody_rows.sort(key=lambda row: int(row["seq"]))
+        thumbnails = self._thumbnails(files)
+        fingerprint = self.signer.fingerprint if request.sign else None
+        small = {
+            INCIDENTS: _json_bytes(document),
+            REPORT: report.render(
+                document,
+                custody_rows,
+                thumbnails,
+                created_at=created_at,
+                sender_fingerprint=fingerprint,
+                language=request.language,
+            ).encode("utf-8"),
+            CUSTODY: b"".join(_json_line(row) for row in custody_rows),
+        }
+        bundle_id = uuid.uuid4().hex
+        shipped = [f for per_incident in files.values() for f in per_incident]
+        manifest = {
+            "format": MANIFEST_FORMAT,
+            "version": 1,
+            "bundle_id": bundle_id,
+            "created_at": created_at,
+            "app_version": __version__,
+            "sender": {
+                "signing_key": self.signer.public_key.hex() if request.sign else None,
+                "fingerprint": fingerprint,
+            },
+            "signed": request.sign,
+            "strip_metadata": request.strip_metadata,
+            "incidents": len(details),
+            "entries": [
+                {"path": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+                for name, data in small.items()
+            ]
+            + [
+                {
+                    "path": f.path,
+                    "size": f.attachment.size,
+                    "sha256": f.attachment.sha256,
+                    "original_sha256": f.original.sha256,
+                }
+                for f in shipped
+            ],
+        }
+        manifest_bytes = _json_bytes(manifest)
+        total = sum(len(d) for d in small.values()) + sum(f.attachment.size for f in shipped)
+        target, partial = self._target(out, bundle_id)
+        done = 0
+        try:
+            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+        except OSError as exc:
+            raise StorageError(
+                f"could not write the bundle: {exc.strerror or 'I/O error'}"
+            ) from None
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                writer = BundleWriter(keys, handle)
+                with tarfile.open(
+                    fileobj=_Sink(writer), mode="w|", format=tarfile.PAX_FORMAT
+                ) as tar:
+                    _add_bytes(tar, MANIFEST, manifest_bytes, created_at)
+                    if request.sign:
+                        _add_bytes(tar, SIGNATURE, self.signer.sign(manifest_bytes), created_at)
+                    for name, data in small.items():
+                        _add_bytes(tar, name, data, created_at)
+                        done += len(data)
+                    for f in shipped:
+
+                        def step(size: int) -> None:
+                            nonlocal done
+                            done += size
+                            progress(done, total, STAGE_EXPORTING)
+                            if cancel is not None:
+                                cancel.raise_if_cancelled()
+
+                        _add_stream(
+                            tar,
+                            f.path,
+                            f.attachment.size,
+                            self.attachments.chunks(f.attachment.id),
+                            created_at,
+                            step,
+                        )
+                writer.close()
+                payload = writer.plain_bytes
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(partial, target)
+        except OSError as exc:
+            _remove(partial)
+            raise StorageError(
+                f"could not write the bundle: {exc.strerror or 'I/O error'}"
+            ) from None
+        except BaseException:
+            _remove(partial)
+            raise
+        with contextlib.suppress(OSError):
+            fsync_dir(target.parent)
+        size = target.stat().st_size
+        fingerprints = tuple(key_fingerprint(k) for k in keys)
+        if out is None:
+            self.outbox.register(target, bundle_id, names or list(fingerprints), len(details), size)
+        self.custody.record(
+            CustodyAction.EXPORT,
+            f"bundle {bundle_id}",
+            None,
+            {
+                "bundle_id": bundle_id,
+                "incidents": [d.incident.uid for d in details],
+                "files": len(shipped),
+                "recipients": list(fingerprints),
+                "strip_metadata": request.strip_metadata,
+                "manifest_sha256": hashlib.sha256(manifest_bytes).hexdigest(),
+            },
+        )
+        progress(total, total, STAGE_EXPORTING)
+        return ExportResult(
+            target,
+            bundle_id,
+            len(details),
+            len(shipped),
+            payload,
+            size,
+            sum(1 for p in people.values() if not p.decision.named),
+            fingerprints,
+        )
+
+    # ---------------------------------------------------------------------------------
+
+    def _recipients(self, given: Sequence[str]) -> tuple[list[bytes], list[str]]:
+        keys: list[bytes] = []
+        names: list[str] = []
+        for item in given:
+            if item.strip().lower().startswith("carnetpk1"):
+                keys.append(parse_public_key(item))
+            else:
+                destination = self.destinations.get(item)
+                names.append(destination.name)
+                keys.extend(destination.public_keys())
+        unique = list(dict.fromkeys(keys))
+        if not unique:
+            raise UsageError("name at least one recipient with --to")
+        if len(unique) > MAX_RECIPIENTS:
+            raise UsageError(f"a bundle can have at most {MAX_RECIPIENTS} recipient keys")
+        return unique, names
+
+    def _incident_ids(self, wanted: Sequence[int] | None) -> list[int]:
+        if wanted is None:
+            ids = sorted(i.id for i in self.incidents.list_newest())
+            if not ids:
+                raise UsageError("there are no incidents to export")
+            return ids
+        ids = list(dict.fromkeys(wanted))
+        for incident_id in ids:
+            self.incidents.get(incident_id)  # NotFoundError names a missing one
+        return ids
+
+    def _files(
+        self, details: Sequence[IncidentDetail], strip_metadata: bool
+    ) -> dict[int, list[records.ShippedFile]]:
+        files: dict[int, list[records.ShippedFile]] = {}
+        for detail in details:
+            incident = detail.incident
+            for original in self.attachments.list_for(incident.id):
+                if original.derived_from is not None:
+                    continue
+                shipped: Attachment = original
+                if strip_metadata and original.media_type.startswith("image/"):
+                    shipped = self.attachments.strip(original.id)
+                name = safe_file_name(shipped.original_name)
+                path = f"{ATTACHMENTS_DIR}/{incident.uid}/{original.uid}/{name}"
+                files.setdefault(incident.id, []).append(
+                    records.ShippedFile(path, shipped, original)
+                )
+        return files
+
+    def _thumbnails(self, files: dict[int, list[records.ShippedFile]]) -> dict[str, str]:
+        thumbs: dict[str, str] = {}
+        for per_incident in files.values():
+            for f in per_incident:
+                a = f.attachment
+                if not a.media_type.startswith("image/"):
+                    continue
+                if a.size > report.MAX_THUMBNAIL_SOURCE_BYTES:
+                    continue
+                uri = report.thumbnail(b"".join(self.attachments.chunks(a.id)))
+                if uri is not None:
+                    thumbs[f.path] = uri
+        return thumbs
+
+    def _target(self, out: Path | None, bundle_id: str) -> tuple[Path, Path]:
+        if out is None:
+            target = self.outbox.new_path(bundle_id)
+        else:
+            target = out / f"carnet-{bundle_id[:12]}.carnet" if out.is_dir() else out
+            if target.exists() or target.is_symlink():
+                raise UsageError(f"{target} already exists; choose another path")
+            if not target.parent.is_dir():
+                raise UsageError(f"no folder {target.parent}")
+        partial = target.with_name(f".{target.name}.{secrets.token_hex(6)}.partial")
+        return target, partial
+
+
+class _Sink(io.RawIOBase):
+    """The write end tarfile streams into: everything goes to the bundle writer."""
+
+    def __init__(self, writer: BundleWriter) -> None:
+        self._writer = writer
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        return self._writer.write(bytes(data))
+
+
+class _ChunkReader(io.RawIOBase):
+    """A file object over an iterator of chunks (what tarfile.addfile reads from)."""
+
+    def __init__(self, chunks: Iterator[bytes], step: Any) -> None:
+        self._chunks = chunks
+        self._buffer = b""
+        self._step = step
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target: Any) -> int:
+        while not self._buffer:
+            try:
+                self._buffer = next(self._chunks)
+            except StopIteration:
+                return 0
+            self._step(len(self._buffer))
+        size = min(len(target), len(self._buffer))
+        target[:size] = self._buffer[:size]
+        self._buffer = self._buffer[size:]
+        return size
+
+
+def _member(name: str, size: int, created_at: str) -> tarfile.TarInfo:
+    info = tarfile.TarInfo(name)
+    info.size = size
+    info.mode = 0o600
+    info.mtime = int(_timestamp(created_at))
+    info.type = tarfile.REGTYPE
+    info.uname = info.gname = ""
+    return info
+
+
+def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes, created_at: str) -> None:
+    tar.addfile(_member(name, len(data), created_at), io.BytesIO(data))
+
+
+def _add_stream(
+    tar: tarfile.TarFile,
+    name: str,
+    size: int,
+    chunks: Iterator[bytes],
+    created_at: str,
+    step: Any,
+) -> None:
+    reader = io.BufferedReader(_ChunkReader(chunks, step), buffer_size=_COPY_CHUNK)
+    tar.addfile(_member(name, size, created_at), reader)
+    # The blob's iterator checks the whole file's hash after its last chunk: run it out.
+    if reader.read(1):
+        raise StorageError("an attachment is longer than its record says")
+
+
+def _timestamp(text: str) -> float:
+    try:
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return 0.0
+
+
+def _json_bytes(value: Any) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+
+
+def _json_line(value: Any) -> bytes:
+    return (
+        json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+    ).encode()
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
