@@ -6,8 +6,6 @@ Opening one also sweeps blobs a crash left unregistered (see app/evidence/blobs.
 
 from __future__ import annotations
 
-from crypto.signing import PURPOSE_SIGNING_SEED, DeviceSigner
-
 from app.clock import Clock, utc_now
 from app.custody import CustodyLog
 from app.destinations import DestinationService
@@ -20,6 +18,7 @@ from app.interventions import InterventionService
 from app.people import PersonService
 from app.search import SearchService
 from app.vault import VaultSession
+from crypto.signing import PURPOSE_SIGNING_SEED, DeviceSigner
 
 
 class Notebook:

@@ -42,8 +42,9 @@ class Context:
             "creating-store": "Creating the encrypted store",
             "attaching": "Encrypting",
             "extracting": "Decrypting",
+            "exporting": "Sealing",
         }
-        byte_stages = ("attaching", "extracting")
+        byte_stages = ("attaching", "extracting", "exporting")
 
         def show(done: int, total: int, stage: str) -> None:
             label = labels.get(stage)

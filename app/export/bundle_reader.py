@@ -24,9 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
-from crypto.signing import fingerprint as signing_fingerprint
-from crypto.signing import verify_signature
-
 from app.errors import CannotUnlockError, IntegrityError, StorageError, UsageError
 from app.export.exporter import (
     ATTACHMENTS_DIR,
@@ -41,6 +38,8 @@ from app.fsutil import make_private_dir
 from crypto.bundle import NotAddressedError, open_bundle
 from crypto.errors import CryptoError
 from crypto.recipient_keys import RecipientKeyPair
+from crypto.signing import fingerprint as signing_fingerprint
+from crypto.signing import verify_signature
 
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 MAX_ENTRIES = 1_000_000

@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from crypto.signing import DeviceSigner
-
 from app import __version__
 from app.clock import Clock, utc_now
 from app.custody import CustodyAction, CustodyLog
@@ -39,6 +37,7 @@ from app.models import Attachment, IncidentDetail
 from app.progress import CancelToken, Progress, no_progress
 from crypto.bundle import MAX_RECIPIENTS, BundleWriter
 from crypto.public_keys import key_fingerprint
+from crypto.signing import DeviceSigner
 
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"

@@ -1,6 +1,7 @@
-"""`python -m tests.bench [unlock] [insert] [search] [intake] [--quick] [--rounds N] [--diagnose]`.
+"""`python -m tests.bench [NAME...] [--quick] [--rounds N] [--diagnose]`.
 
-Runs the chosen benchmarks (all by default) in one scratch folder, prints a table per
+NAME is unlock, insert, search, intake or export. Runs the chosen benchmarks (all by
+default) in one scratch folder, prints a table per
 benchmark and writes every figure to bench-results/bench-YYYYmmdd-HHMMSS.json. The 100k
 vault and its plain SQLite twin are built once and shared by insert and search; the
 scratch folder (the encrypted vault, the synthetic plain SQLite file) is deleted at the
@@ -18,10 +19,10 @@ import time
 from types import FrameType
 from typing import Any
 
-from tests.bench import insert, intake, search, unlock
+from tests.bench import export, insert, intake, search, unlock
 from tests.bench.common import RESULTS_DIR, Workspace, say, table, versions
 
-BENCHMARKS = ("unlock", "insert", "search", "intake")
+BENCHMARKS = ("unlock", "insert", "search", "intake", "export")
 FULL = {"count": 100_000, "batch": 10_000, "cli": 10_000, "rounds": 3}
 QUICK = {"count": 20_000, "batch": 10_000, "cli": 2_000, "rounds": 2}
 
@@ -66,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
             )
         if "intake" in chosen:
             report["intake"] = intake.run(ws)
+        if "export" in chosen:
+            report["export"] = export.run(ws)
     finally:
         ws.close()
     report["phases_s"] = ws.phases.seconds
