@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -571,3 +572,4 @@ def test_two_gib_intake_keeps_memory_flat(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr.decode()[-2000:]
     figures = json.loads(proc.stdout)
     assert figures["rss_growth_mib"] <= 64, figures
+    shutil.rmtree(tmp_path)  # a 2 GiB blob: do not keep it among pytest's last runs

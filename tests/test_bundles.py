@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import io
 import json
+import shutil
 import tarfile
 from pathlib import Path
 
@@ -427,3 +428,50 @@ def test_key_file_profile_is_recorded(tmp_path: Path) -> None:
     pair = generate_key_pair()
     data = seal_key_file(pair, b"pass phrase", KdfProfile.INTERACTIVE)
     assert data[10] == KdfProfile.INTERACTIVE.code and len(data) == 132
+
+
+def test_seventeen_recipient_keys_are_refused_by_export(vault: VaultFixture) -> None:
+    from crypto.public_keys import encode_public_key
+
+    ok(vault.run("incident", "add", "--title", "t"))
+    keys = [encode_public_key(generate_key_pair().public_key) for _ in range(17)]
+    args = [arg for key in keys for arg in ("--to", key)]
+    result = vault.run("export", *args, "--all", "--out", str(vault.cenv.root / "b.carnet"))
+    assert result.code == 2 and "at most 16" in result.err
+    assert not (vault.cenv.root / "b.carnet").exists()
+
+
+def test_two_gib_bundle_is_written_and_opened_with_flat_memory(tmp_path: Path) -> None:
+    """Export and open of a 2 GiB attachment each raise peak RSS by at most 64 MiB."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    source = tmp_path / "two-gib.bin"
+    with source.open("wb") as out:
+        out.truncate(2 * 1024**3)
+    request = {
+        "vault": str(tmp_path / "vault"),
+        "sources": [str(source)],
+        "out": str(tmp_path / "big.carnet"),
+        "open_to": str(tmp_path / "opened"),
+    }
+    proc = subprocess.run(
+        [sys.executable, "-m", "tests.bench.export_child"],
+        input=json.dumps(request).encode(),
+        capture_output=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"},
+        timeout=900,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+    figures = json.loads(proc.stdout)
+    assert figures["payload_bytes"] > 2 * 1024**3
+    assert figures["export_rss_growth_mib"] <= 64, figures
+    assert figures["open_rss_growth_mib"] <= 64, figures
+    [opened] = list((tmp_path / "opened" / "attachments").glob("*/*/two-gib.bin"))
+    assert opened.stat().st_size == 2 * 1024**3
+    shutil.rmtree(tmp_path)  # 6 GiB written: do not keep it among pytest's last runs

@@ -19,11 +19,11 @@ import re
 import secrets
 import shutil
 import tarfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
+from app.chunk_io import ChunkReader, prefetch
 from app.errors import CannotUnlockError, IntegrityError, StorageError, UsageError
 from app.export.exporter import (
     ATTACHMENTS_DIR,
@@ -102,32 +102,8 @@ def _read(path: Path, keys: RecipientKeyPair, out: Path | None) -> BundleSummary
             shutil.rmtree(staging, ignore_errors=True)
 
 
-class _PlainStream(io.RawIOBase):
-    """The decrypted payload as a file object; remembers whether it reached the end."""
-
-    def __init__(self, chunks: Iterator[bytes]) -> None:
-        self._chunks = chunks
-        self._buffer = b""
-        self.finished = False
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, target: Any) -> int:
-        while not self._buffer:
-            try:
-                self._buffer = next(self._chunks)
-            except StopIteration:
-                self.finished = True
-                return 0
-        size = min(len(target), len(self._buffer))
-        target[:size] = self._buffer[:size]
-        self._buffer = self._buffer[size:]
-        return size
-
-
 def _walk(source: BinaryIO, keys: RecipientKeyPair, staging: Path | None) -> BundleSummary:
-    plain = _PlainStream(open_bundle(source, keys.public_key, keys.secret_key))
+    plain = ChunkReader(prefetch(open_bundle(source, keys.public_key, keys.secret_key)))
     buffered = io.BufferedReader(plain, buffer_size=_COPY)
     manifest: dict[str, Any] | None = None
     manifest_bytes = b""
@@ -135,7 +111,8 @@ def _walk(source: BinaryIO, keys: RecipientKeyPair, staging: Path | None) -> Bun
     expected: dict[str, dict[str, Any]] = {}
     seen: set[str] = set()
     total = 0
-    with tarfile.open(fileobj=buffered, mode="r|") as tar:
+    with tarfile.open(fileobj=buffered, mode="r|", bufsize=_COPY) as tar:
+        tar.copybufsize = _COPY  # type: ignore[attr-defined]  # not in typeshed; TarFile has it
         for index, member in enumerate(tar):
             name = _checked_name(member)
             if name in seen:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from app import __version__
+from app.chunk_io import ChunkReader, prefetch
 from app.clock import Clock, utc_now
 from app.custody import CustodyAction, CustodyLog
 from app.destinations import DestinationService, parse_public_key
@@ -178,8 +179,12 @@ class Exporter:
             with os.fdopen(fd, "wb") as handle:
                 writer = BundleWriter(keys, handle)
                 with tarfile.open(
-                    fileobj=_Sink(writer), mode="w|", format=tarfile.PAX_FORMAT
+                    fileobj=_Sink(writer),
+                    mode="w|",
+                    format=tarfile.PAX_FORMAT,
+                    bufsize=_COPY_CHUNK,
                 ) as tar:
+                    tar.copybufsize = _COPY_CHUNK  # type: ignore[attr-defined]  # not in typeshed; TarFile has it
                     _add_bytes(tar, MANIFEST, manifest_bytes, created_at)
                     if request.sign:
                         _add_bytes(tar, SIGNATURE, self.signer.sign(manifest_bytes), created_at)
@@ -199,7 +204,7 @@ class Exporter:
                             tar,
                             f.path,
                             f.attachment.size,
-                            self.attachments.chunks(f.attachment.id),
+                            prefetch(self.attachments.chunks(f.attachment.id)),
                             created_at,
                             step,
                         )
@@ -336,30 +341,6 @@ class _Sink(io.RawIOBase):
         return self._writer.write(bytes(data))
 
 
-class _ChunkReader(io.RawIOBase):
-    """A file object over an iterator of chunks (what tarfile.addfile reads from)."""
-
-    def __init__(self, chunks: Iterator[bytes], step: Any) -> None:
-        self._chunks = chunks
-        self._buffer = b""
-        self._step = step
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, target: Any) -> int:
-        while not self._buffer:
-            try:
-                self._buffer = next(self._chunks)
-            except StopIteration:
-                return 0
-            self._step(len(self._buffer))
-        size = min(len(target), len(self._buffer))
-        target[:size] = self._buffer[:size]
-        self._buffer = self._buffer[size:]
-        return size
-
-
 def _member(name: str, size: int, created_at: str) -> tarfile.TarInfo:
     info = tarfile.TarInfo(name)
     info.size = size
@@ -382,7 +363,7 @@ def _add_stream(
     created_at: str,
     step: Any,
 ) -> None:
-    reader = io.BufferedReader(_ChunkReader(chunks, step), buffer_size=_COPY_CHUNK)
+    reader = io.BufferedReader(ChunkReader(chunks, step), buffer_size=_COPY_CHUNK)
     tar.addfile(_member(name, size, created_at), reader)
     # The blob's iterator checks the whole file's hash after its last chunk: run it out.
     if reader.read(1):
