@@ -179,3 +179,26 @@ def notebook(carnet_env: CarnetEnv) -> Iterator[object]:
     service.create(PASSPHRASE, profile=KdfProfile.INTERACTIVE, use_keyring=False)
     with Notebook(service.unlock(PASSPHRASE)) as opened:
         yield opened
+
+
+def run_measuring_child(module: str, request: dict[str, object]) -> dict[str, float]:
+    """Run one of tests/bench's measuring children (intake_child, export_child).
+
+    Memory tests use them so that the figure is the operation's own: a fresh process,
+    its peak-RSS mark reset just before the operation.
+    """
+    import json
+
+    proc = subprocess.run(
+        [sys.executable, "-m", module],
+        input=json.dumps(request).encode(),
+        capture_output=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"},
+        timeout=900,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise AssertionError(proc.stderr.decode()[-2000:])
+    figures: dict[str, float] = json.loads(proc.stdout)
+    return figures

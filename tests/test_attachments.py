@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import shutil
 import signal
 import subprocess
@@ -29,7 +28,7 @@ from app.models import IncidentInput
 from app.notebook import Notebook
 from crypto.blob_stream import CHUNK_OVERHEAD, DEFAULT_CHUNK_SIZE, PREAMBLE_BYTES
 from crypto.blob_stream import STREAM_HEADER_BYTES as HEADER
-from tests.conftest import ROOT, Result, VaultFixture
+from tests.conftest import Result, VaultFixture, run_measuring_child
 from tests.image_factory import make_bomb_png, make_jpeg
 from tests.test_no_plaintext import scan, scanned_roots
 
@@ -560,16 +559,6 @@ def test_two_gib_intake_keeps_memory_flat(tmp_path: Path) -> None:
     with source.open("wb") as out:
         out.truncate(2 * 1024**3)
     request = {"vault": str(tmp_path / "vault"), "source": str(source)}
-    proc = subprocess.run(
-        [sys.executable, "-m", "tests.bench.intake_child"],
-        input=json.dumps(request).encode(),
-        capture_output=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"},
-        timeout=600,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
-    figures = json.loads(proc.stdout)
+    figures = run_measuring_child("tests.bench.intake_child", request)
     assert figures["rss_growth_mib"] <= 64, figures
     shutil.rmtree(tmp_path)  # a 2 GiB blob: do not keep it among pytest's last runs

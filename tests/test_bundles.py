@@ -23,7 +23,7 @@ from app.export.bundle_reader import open_bundle_to, verify_bundle
 from crypto.bundle import BundleWriter
 from crypto.kdf import KdfProfile, normalize_passphrase
 from crypto.recipient_keys import RecipientKeyPair, generate_key_pair, open_key_file
-from tests.conftest import Result, VaultFixture, run_carnet
+from tests.conftest import Result, VaultFixture, run_carnet, run_measuring_child
 from tests.image_factory import make_jpeg
 
 KEY_PASSPHRASE = "organisation key passphrase"
@@ -443,12 +443,6 @@ def test_seventeen_recipient_keys_are_refused_by_export(vault: VaultFixture) -> 
 
 def test_two_gib_bundle_is_written_and_opened_with_flat_memory(tmp_path: Path) -> None:
     """Export and open of a 2 GiB attachment each raise peak RSS by at most 64 MiB."""
-    import os
-    import subprocess
-    import sys
-
-    from tests.conftest import ROOT
-
     source = tmp_path / "two-gib.bin"
     with source.open("wb") as out:
         out.truncate(2 * 1024**3)
@@ -458,17 +452,7 @@ def test_two_gib_bundle_is_written_and_opened_with_flat_memory(tmp_path: Path) -
         "out": str(tmp_path / "big.carnet"),
         "open_to": str(tmp_path / "opened"),
     }
-    proc = subprocess.run(
-        [sys.executable, "-m", "tests.bench.export_child"],
-        input=json.dumps(request).encode(),
-        capture_output=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"},
-        timeout=900,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
-    figures = json.loads(proc.stdout)
+    figures = run_measuring_child("tests.bench.export_child", request)
     assert figures["payload_bytes"] > 2 * 1024**3
     assert figures["export_rss_growth_mib"] <= 64, figures
     assert figures["open_rss_growth_mib"] <= 64, figures
