@@ -152,3 +152,24 @@ def test_garbage_after_a_valid_preamble_gives_only_clean_errors(tail: bytes, whe
     at = where % len(bundle)
     with pytest.raises(CryptoError):
         read(bundle[:at] + tail)
+
+
+# A bundle made once by BundleWriter for the recipient whose X25519 secret key is bytes
+# 1..32, payload "Carnet bundle vector", chunk size 1024 (docs/bundle-format.md shows it).
+VECTOR_SECRET = bytes(range(1, 33))
+VECTOR_PUBLIC = "07a37cbc142093c8b755dc1b10e86cb426374ad16aa853ed0bdfc0b2b86d1c7c"
+VECTOR_BUNDLE = bytes.fromhex(
+    "4341524e4554424e00010100000004007932ba1c97602c1f457bd544452594ee"
+    "e350f5da9081dc6f643fb6b73e48aa501fac86dd0c990c3419b4638ac5566588"
+    "ffe5192523e6c420f55779aa97d4ea48bd97ed42a0c474e8c25081a885baa430"
+    "42de9107eac0eb19fb3aaabf3a4749f3a8b3b2fd53871de0b014b1ca589dcfee"
+    "a02604deeb4cdf8a96abefbaa24722235b11a4bd0c3c86af6d616f4382d2e474"
+    "254898982e6f7f574b836b73e0de6e06a428caa983357d673383a10fcc"
+)
+
+
+def test_known_answer_vector() -> None:
+    public = sodium.crypto_scalarmult_base(VECTOR_SECRET)
+    assert public.hex() == VECTOR_PUBLIC
+    plain = b"".join(open_bundle(io.BytesIO(VECTOR_BUNDLE), public, VECTOR_SECRET))
+    assert plain == b"Carnet bundle vector"  # 20 bytes: Padmé adds nothing
