@@ -493,6 +493,13 @@ def test_canary_in_file_contents_never_reaches_disk(vault: VaultFixture, tmp_pat
     ok(vault.run("attachment", "strip", photo_id))
     ok(vault.run("attachment", "list", incident))
     ok(vault.run("custody", "show"))
+    from crypto.public_keys import encode_public_key
+    from crypto.recipient_keys import generate_key_pair
+
+    recipient = encode_public_key(generate_key_pair().public_key)
+    ok(vault.run("export", "--to", recipient, "--all"))  # into the outbox, in the vault
+    ok(vault.run("export", "--to", recipient, "--all", "--strip-metadata"))
+    assert len(list((vault.cenv.vault / "outbox").iterdir())) == 2
     assert scan(scanned_roots(vault.cenv), canary) == []
 
 
