@@ -27,6 +27,7 @@ from app.cli import (
     intervention_commands,
     people_commands,
     vault_commands,
+    wipe_commands,
 )
 from app.cli.context import Context
 from app.errors import CarnetError
@@ -86,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     destination_commands.register(sub, common)
     bundle_commands.register(sub, common)
     custody_commands.register(sub, common)
+    wipe_commands.register(sub, common)
 
     codes = sub.add_parser("codes", help="list the codes of a controlled vocabulary")
     codes.add_argument(

@@ -52,9 +52,15 @@ class BlobStore:
                 raise StorageError("the attachments folder is locked")
             yield
 
+    def _ensure_root(self) -> None:
+        """Create blobs/ inside an existing vault only: never re-create a wiped vault."""
+        if not self.root.parent.is_dir():
+            raise StorageError("the vault folder is gone (wiped or moved)")
+        make_private_dir(self.root)
+
     @contextlib.contextmanager
     def _lock(self, mode: int) -> Iterator[bool]:
-        make_private_dir(self.root)
+        self._ensure_root()
         fd = os.open(self.root / LOCK_NAME, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
         try:
             try:
@@ -70,6 +76,7 @@ class BlobStore:
     def writing(self, blob_id: str) -> Iterator[BinaryIO]:
         """A new blob open for writing; renamed into place only if the block succeeds."""
         final = self.path(blob_id)
+        self._ensure_root()
         make_private_dir(final.parent)
         part = final.with_name(final.name + PART_SUFFIX)
         try:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from app.clock import Clock, utc_now
+from app.errors import StorageError
 from app.fsutil import make_private_dir
 from app.store.database import Database
 
@@ -43,6 +44,8 @@ class Outbox:
 
     def new_path(self, bundle_id: str) -> Path:
         del bundle_id  # the name must not link the file to the bundle's contents
+        if not self.folder.parent.is_dir():
+            raise StorageError("the vault folder is gone (wiped or moved)")
         make_private_dir(self.folder)
         return self.folder / (secrets.token_hex(16) + OUTBOX_SUFFIX)
 
