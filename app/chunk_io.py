@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import queue
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
 
@@ -47,7 +47,7 @@ class _Done:
     """Marks the end of a prefetched iterator."""
 
 
-def prefetch(items: Iterator[bytes], depth: int = 4) -> Iterator[bytes]:
+def prefetch(items: Iterator[bytes], depth: int = 4) -> Generator[bytes, None, None]:
     """Run `items` in a thread, `depth` chunks ahead, so producing and consuming overlap.
 
     For a decrypting, hash-checking stream feeding an encrypting one: libsodium and

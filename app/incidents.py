@@ -123,7 +123,7 @@ class IncidentService:
                 "UPDATE incidents SET title=?, narrative=?, date_from=?, date_to=?, "
                 "date_precision=?, location=?, country=?, latitude=?, longitude=?, status=?, "
                 "sensitivity=?, updated_at=? WHERE id=?",
-                (*_column_values(item), self.clock(), incident_id),
+                (*column_values(item), self.clock(), incident_id),
             )
             conn.execute("DELETE FROM incident_violations WHERE incident_id = ?", (incident_id,))
             conn.execute("DELETE FROM incident_tags WHERE incident_id = ?", (incident_id,))
@@ -161,7 +161,7 @@ class IncidentService:
             "INSERT INTO incidents (uid, title, narrative, date_from, date_to, date_precision, "
             "location, country, latitude, longitude, status, sensitivity, created_at, updated_at) "
             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (uuid.uuid4().hex, *_column_values(item), now, now),
+            (uuid.uuid4().hex, *column_values(item), now, now),
         )
         incident_id = int(cursor.lastrowid)
         self._insert_lists(conn, incident_id, item)
@@ -179,7 +179,7 @@ class IncidentService:
         )
 
 
-def _column_values(item: IncidentInput) -> tuple[Any, ...]:
+def column_values(item: IncidentInput) -> tuple[Any, ...]:
     """title .. sensitivity, in the column order both INSERT and UPDATE use."""
     event = parse_event_date(item.date)
     lat, lon = item.coordinates or (None, None)

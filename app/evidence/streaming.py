@@ -9,14 +9,13 @@ overlap. A bounded queue keeps at most a few chunks in memory whatever the file'
 from __future__ import annotations
 
 import hashlib
-import queue
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
 import nacl.utils
 
+from app.chunk_io import prefetch
 from app.errors import IntegrityError
 from app.evidence.blobs import BlobStore
 from app.evidence.media import HEAD_BYTES
@@ -51,10 +50,6 @@ class SealedFile:
     head: bytes = field(repr=False)
 
 
-class _End:
-    """Marks the end of the reader's chunks."""
-
-
 def seal(
     source: BinaryIO,
     blobs: BlobStore,
@@ -67,37 +62,25 @@ def seal(
     key = nacl.utils.random(KEY_BYTES)
     blob_id = blobs.new_id()
     hasher = hashlib.sha256()
-    chunks: queue.Queue[bytes | BaseException | _End] = queue.Queue(QUEUE_CHUNKS)
-    stop = threading.Event()
 
-    def read_and_hash() -> None:
-        try:
-            while not stop.is_set():
-                chunk = read_exactly(source, chunk_size)
-                hasher.update(chunk)
-                if chunk:
-                    _put(chunks, chunk, stop)
-                if len(chunk) < chunk_size:
-                    break
-            _put(chunks, _End(), stop)
-        except BaseException as exc:
-            _put(chunks, exc, stop)
+    def read_and_hash() -> Iterator[bytes]:
+        while True:
+            chunk = read_exactly(source, chunk_size)
+            hasher.update(chunk)
+            if chunk:
+                yield chunk
+            if len(chunk) < chunk_size:
+                return
 
-    reader = threading.Thread(target=read_and_hash, name="carnet-intake-reader", daemon=True)
+    chunks = prefetch(read_and_hash(), QUEUE_CHUNKS)  # hashing overlaps encryption
     encryptor = BlobEncryptor(key, chunk_size)
     size = 0
     head = b""
-    reader.start()
     try:
         with blobs.writing(blob_id) as out:
             out.write(encryptor.start())
             pending: bytes | None = None
-            while True:
-                item = chunks.get()
-                if isinstance(item, _End):
-                    break
-                if isinstance(item, BaseException):
-                    raise item
+            for item in chunks:
                 if cancel is not None:
                     cancel.raise_if_cancelled()
                 if pending is not None:
@@ -109,9 +92,7 @@ def seal(
                 progress(size)
             _write_all(out, encryptor.push(pending or b"", final=True))
     finally:
-        stop.set()
-        _drain(chunks)
-        reader.join()
+        chunks.close()  # stops and joins the reader thread if we left early
     return SealedFile(blob_id, key, chunk_size, size, hasher.hexdigest(), head)
 
 
@@ -148,25 +129,3 @@ def _write_all(out: BinaryIO, data: bytes) -> None:
         if written is None:  # a non-blocking stream; blobs are regular files
             raise OSError("short write")
         view = view[written:]
-
-
-def _put(
-    chunks: queue.Queue[bytes | BaseException | _End],
-    item: bytes | BaseException | _End,
-    stop: threading.Event,
-) -> None:
-    """Put without blocking forever: the consumer may have stopped (error or cancel)."""
-    while not stop.is_set():
-        try:
-            chunks.put(item, timeout=0.1)
-            return
-        except queue.Full:
-            continue
-
-
-def _drain(chunks: queue.Queue[bytes | BaseException | _End]) -> None:
-    while True:
-        try:
-            chunks.get_nowait()
-        except queue.Empty:
-            return

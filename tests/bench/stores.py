@@ -24,8 +24,8 @@ from typing import Any
 
 from app import search_index
 from app.clock import utc_now
-from app.dates import parse_event_date
 from app.device_share import NoDeviceShares
+from app.incidents import column_values
 from app.models import IncidentInput
 from app.notebook import Notebook
 from app.paths import VaultPaths
@@ -157,27 +157,7 @@ def insert_plain(conn: sqlite3.Connection, batch: Sequence[IncidentInput]) -> li
     conn.execute("BEGIN IMMEDIATE")
     try:
         for item in batch:
-            event = parse_event_date(item.date)
-            lat, lon = item.coordinates or (None, None)
-            cursor = conn.execute(
-                _INSERT_SQL,
-                (
-                    uuid.uuid4().hex,
-                    item.title,
-                    item.narrative,
-                    event.start,
-                    event.end,
-                    event.precision,
-                    item.location,
-                    item.country,
-                    lat,
-                    lon,
-                    item.status,
-                    item.sensitivity,
-                    now,
-                    now,
-                ),
-            )
+            cursor = conn.execute(_INSERT_SQL, (uuid.uuid4().hex, *column_values(item), now, now))
             incident_id = int(cursor.lastrowid or 0)
             conn.executemany(
                 "INSERT INTO incident_violations (incident_id, code) VALUES (?, ?)",
