@@ -3,7 +3,15 @@
 Order of writes matters for crash safety. At creation the database is made first and
 the header written last (atomically): a folder without a header is an unfinished
 creation, never a vault. Unlock failures happen before anything is opened for writing,
-so a wrong passphrase changes no byte on disk.
+so a wrong passphrase changes no byte on disk, unless the user turned on the wipe after
+N failed unlocks: then the header's failed-unlock counter is raised before the passphrase
+is tried (so killing the process after a wrong guess cannot skip the count) and reset
+after a right one.
+
+A duress passphrase opens the duress slot from the same Argon2id output as any unlock.
+The vault is then wiped (app.wipe) and a fresh, empty one is built under that same
+Argon2id output and salt, so the whole costs one KDF and the caller simply gets an
+unlocked session: nothing tells it, or the person watching, that anything else happened.
 """
 
 from __future__ import annotations
@@ -29,9 +37,10 @@ from app.fsutil import atomic_write, make_private_dir, read_capped
 from app.paths import VaultPaths
 from app.progress import Progress, no_progress
 from app.store.database import Database
+from app.wipe import WipeService
 from crypto.errors import ChecksumError, MalformedError, WrongKeyError
 from crypto.header import (
-    HEADER_BYTES,
+    MAX_HEADER_BYTES,
     VaultHeader,
     new_master_key,
     new_salt,
@@ -52,10 +61,12 @@ from crypto.vault_keys import (
     build_header,
     open_with_passphrase,
     open_with_recovery_key,
+    with_duress,
     with_new_passphrase,
 )
 
 MIN_PASSPHRASE_CHARS = 8
+MAX_WIPE_AFTER = 1000
 PURPOSE_DB_KEY = b"carnet-sqlcipher"
 META_RECOVERY_PUBLIC_KEY = "recovery_public_key"
 META_CREATED_AT = "vault_created_at"
@@ -136,11 +147,7 @@ class VaultService:
             if normalize_passphrase(duress_passphrase) == normalize_passphrase(passphrase):
                 raise ValidationError("the duress passphrase must differ from the passphrase")
         self._prepare_empty_folder()
-        keyring_available = use_keyring and self.shares.available()
-        device_share = nacl.utils.random(SHARE_BYTES) if keyring_available else None
-
-        master_key, salt, vault_id = new_master_key(), new_salt(), new_vault_id()
-        recovery_key = new_recovery_key()
+        salt = new_salt()
         steps = 3 if duress_passphrase is not None else 2
         progress(0, steps, "deriving-key")
         stretched = stretch_passphrase(normalize_passphrase(passphrase), salt, profile)
@@ -150,6 +157,29 @@ class VaultService:
             duress_stretched = stretch_passphrase(
                 normalize_passphrase(duress_passphrase), salt, profile
             )
+        progress(steps - 1, steps, "creating-store")
+        created, _header, _master_key = self._build(
+            stretched, salt, profile, use_keyring=use_keyring, duress_stretched=duress_stretched
+        )
+        progress(steps, steps, "done")
+        return created
+
+    def _build(
+        self,
+        stretched: bytes,
+        salt: bytes,
+        profile: KdfProfile,
+        *,
+        use_keyring: bool,
+        duress_stretched: bytes | None = None,
+        wipe_after: int = 0,
+    ) -> tuple[CreatedVault, VaultHeader, bytes]:
+        """A new vault in the (empty) folder from an Argon2id output already computed."""
+        make_private_dir(self.paths.root)
+        keyring_available = use_keyring and self.shares.available()
+        device_share = nacl.utils.random(SHARE_BYTES) if keyring_available else None
+        master_key, vault_id = new_master_key(), new_vault_id()
+        recovery_key = new_recovery_key()
         header = build_header(
             master_key=master_key,
             stretched=stretched,
@@ -160,7 +190,8 @@ class VaultService:
             recovery_key=recovery_key,
             duress_stretched=duress_stretched,
         )
-        progress(steps - 1, steps, "creating-store")
+        if wipe_after:
+            header = header.with_wipe_after(wipe_after, master_key)
         db = Database.open(self.paths.store, _db_key(master_key), create=True)
         try:
             with db.transaction() as conn:
@@ -179,13 +210,13 @@ class VaultService:
         if device_share is not None:
             self.shares.put(vault_id, device_share)
         atomic_write(self.paths.header, header.to_bytes())
-        progress(steps, steps, "done")
-        return CreatedVault(
+        created = CreatedVault(
             paths=self.paths,
             recovery_key=encode_recovery_key(recovery_key),
             uses_device_share=device_share is not None,
             keyring_available=keyring_available,
         )
+        return created, header, master_key
 
     def read_header(self) -> VaultHeader:
         if not self.paths.header.exists():
@@ -193,7 +224,7 @@ class VaultService:
                 f"no vault at {self.paths.root} (create one with 'carnet init')"
             )
         try:
-            data = read_capped(self.paths.header, HEADER_BYTES)
+            data = read_capped(self.paths.header, MAX_HEADER_BYTES)
             return parse_header(data)
         except MalformedError:
             raise IntegrityError("the vault header is damaged or has been tampered with") from None
@@ -201,15 +232,13 @@ class VaultService:
             raise IntegrityError(f"the vault header cannot be read: {exc.strerror}") from None
 
     def unlock(self, passphrase: str, progress: Progress = no_progress) -> VaultSession:
-        header = self.read_header()
-        master_key = self._unwrap(header, passphrase, progress)
+        header, master_key = self._open(passphrase, progress)
         db = Database.open(self.paths.store, _db_key(master_key))
         return VaultSession(self.paths, header, master_key, db)
 
     def change_passphrase(self, old: str, new: str, progress: Progress = no_progress) -> None:
         check_new_passphrase(new)
-        header = self.read_header()
-        master_key = self._unwrap(header, old, progress)
+        header, master_key = self._open(old, progress)
         device_share = self._device_share(header) if header.device_share_required else None
         progress(1, 2, "deriving-key")
         updated = _rewrapped(header, master_key, new, device_share)
@@ -244,7 +273,8 @@ class VaultService:
         keyring_available = use_keyring and self.shares.available()
         device_share = nacl.utils.random(SHARE_BYTES) if keyring_available else None
         progress(0, 1, "deriving-key")
-        updated = _rewrapped(header, master_key, new_passphrase, device_share)
+        rewrapped = _rewrapped(header, master_key, new_passphrase, device_share)
+        updated = rewrapped.with_failed_unlocks(0)  # the recovery key proves ownership
         if device_share is not None:
             self.shares.put(header.vault_id, device_share)
         elif header.device_share_required:
@@ -263,8 +293,45 @@ class VaultService:
             )
         return share
 
-    def _unwrap(self, header: VaultHeader, passphrase: str, progress: Progress) -> bytes:
+    def set_duress(
+        self, passphrase: str, duress_passphrase: str | None, progress: Progress = no_progress
+    ) -> None:
+        """Set, replace or (with None) clear the duress passphrase. The slot stays."""
+        if duress_passphrase is not None:
+            check_new_passphrase(duress_passphrase)
+        header, master_key = self._open(passphrase, progress)
         device_share = self._device_share(header) if header.device_share_required else None
+        duress_stretched = None
+        if duress_passphrase is not None:
+            progress(1, 2, "deriving-key")
+            duress_stretched = stretch_passphrase(
+                normalize_passphrase(duress_passphrase), header.salt, header.profile
+            )
+        try:
+            updated = with_duress(header, master_key, duress_stretched, device_share=device_share)
+        except PassphraseConflictError:
+            raise ValidationError("the duress passphrase must differ from the passphrase") from None
+        atomic_write(self.paths.header, updated.to_bytes())
+        progress(2, 2, "done")
+
+    def set_wipe_after(
+        self, passphrase: str, failures: int, progress: Progress = no_progress
+    ) -> None:
+        """Turn on (N >= 1) or off (0) the wipe after N failed unlocks in a row."""
+        if not 0 <= failures <= MAX_WIPE_AFTER:
+            raise ValidationError(f"choose a number of attempts from 1 to {MAX_WIPE_AFTER}")
+        header, master_key = self._open(passphrase, progress)
+        atomic_write(self.paths.header, header.with_wipe_after(failures, master_key).to_bytes())
+
+    def _open(self, passphrase: str, progress: Progress) -> tuple[VaultHeader, bytes]:
+        """The header and master key for a passphrase; a duress one swaps the vault first."""
+        header = self.read_header()
+        device_share = self._device_share(header) if header.device_share_required else None
+        if header.wipe_after:
+            # Counted before trying: a process killed once the guess proved wrong has
+            # already paid for it.
+            header = header.with_failed_unlocks(header.failed_unlocks + 1)
+            atomic_write(self.paths.header, header.to_bytes())
         progress(0, 1, "deriving-key")
         stretched = stretch_passphrase(
             normalize_passphrase(passphrase), header.salt, header.profile
@@ -272,15 +339,38 @@ class VaultService:
         try:
             unlocked = open_with_passphrase(header, stretched, device_share)
         except WrongKeyError:
+            if header.wipe_after and header.failed_unlocks >= header.wipe_after:
+                WipeService(self.paths, self.shares).wipe()
             raise WrongPassphraseError("wrong passphrase") from None
         except HeaderIntegrityError:
             raise IntegrityError("the vault header is damaged or has been tampered with") from None
         if unlocked.kind is UnlockKind.DURESS or unlocked.master_key is None:
-            # The duress passphrase's wipe arrives with the duress feature; until then a
-            # duress unlock must open nothing, exactly like a wrong passphrase.
-            raise WrongPassphraseError("wrong passphrase")
+            header, master_key = self._replace_under_duress(header, stretched)
+        else:
+            master_key = unlocked.master_key
+            if header.failed_unlocks:
+                header = header.with_failed_unlocks(0)
+                atomic_write(self.paths.header, header.to_bytes())
         progress(1, 1, "unlocked")
-        return unlocked.master_key
+        return header, master_key
+
+    def _replace_under_duress(
+        self, header: VaultHeader, stretched: bytes
+    ) -> tuple[VaultHeader, bytes]:
+        """Wipe, then a fresh empty vault that the duress passphrase opens, like the old.
+
+        It keeps what an onlooker could compare: the same salt and KDF profile, a device
+        share if the old one had one, the same failed-unlock setting.
+        """
+        WipeService(self.paths, self.shares).wipe()
+        _created, fresh, master_key = self._build(
+            stretched,
+            header.salt,
+            header.profile,
+            use_keyring=header.device_share_required,
+            wipe_after=header.wipe_after,
+        )
+        return fresh, master_key
 
     def _prepare_empty_folder(self) -> None:
         """Refuse to create a vault over one, or inside a folder holding other files.

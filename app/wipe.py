@@ -27,7 +27,7 @@ import platformdirs
 
 from app.device_share import DeviceShareStore
 from app.fsutil import fsync_dir
-from app.paths import APP_NAME, VaultPaths
+from app.paths import APP_NAME, VaultPaths, default_vault_dir
 from crypto.errors import CryptoError
 from crypto.header import parse_header
 
@@ -83,6 +83,12 @@ class WipeService:
             if folder.exists() and not folder.is_symlink():
                 shutil.rmtree(folder, ignore_errors=True)
                 traces.append(str(folder))
+        # The data folder that holds the default vault goes too, but only when empty:
+        # a vault the user placed elsewhere may sit beside things that are not ours.
+        data_dir = default_vault_dir().parent
+        with contextlib.suppress(OSError):
+            data_dir.rmdir()
+            traces.append(str(data_dir))
         return WipeReport(
             unreadable_s=unreadable,
             done_s=time.perf_counter() - start,

@@ -24,6 +24,18 @@ followed by the slot index. The flags are left out so that the device share can 
 turned on or off without the duress passphrase (whose slot cannot be rewrapped without
 it); they are covered by the MAC, and the device-share flag changes the passphrase KEK
 anyway. The MAC binds every byte, so changing any byte makes unlock fail.
+
+Version 2 (310 bytes) is version 1 with the wipe-after-failed-unlocks setting, written
+only once the user turns that setting on (`carnet lockout set N`):
+
+     274    2  wipe after N failed unlocks (0 = off), covered by the MAC
+     276   32  header MAC over bytes 0..275
+     308    2  failed unlocks so far: NOT authenticated, because a failed attempt has no
+               key to authenticate with; it is reset at the next successful unlock
+
+The slots' associated data is the same in both versions: its version field is the slot
+format's, always 1, so that turning the setting on rewraps nothing (the duress slot
+could not be rewrapped without the duress passphrase).
 """
 
 from __future__ import annotations
@@ -41,6 +53,8 @@ from crypto.keyslots import SLOT_BYTES, Random
 
 MAGIC = b"CARNETVH"
 VERSION = 1
+VERSION_WITH_LOCKOUT = 2
+SLOT_FORMAT_VERSION = 1
 KDF_ARGON2ID13 = 1
 FLAG_DEVICE_SHARE = 0x0001
 VAULT_ID_BYTES = 16
@@ -50,6 +64,10 @@ PURPOSE_HEADER_MAC = b"carnet-hdr-mac"
 _PREAMBLE = struct.Struct(">8sHH16sBBIQ16s")
 PREAMBLE_BYTES = _PREAMBLE.size  # 58
 HEADER_BYTES = PREAMBLE_BYTES + 3 * SLOT_BYTES + MAC_BYTES  # 306
+_COUNTER = struct.Struct(">H")
+LOCKOUT_HEADER_BYTES = HEADER_BYTES + 2 * _COUNTER.size  # 310
+MAX_HEADER_BYTES = LOCKOUT_HEADER_BYTES
+MAX_COUNTER = 0xFFFF
 
 
 class HeaderIntegrityError(AuthenticationError):
@@ -68,12 +86,23 @@ class VaultHeader:
     recovery_slot: bytes
     duress_slot: bytes
     mac: bytes = b"\x00" * MAC_BYTES
+    version: int = VERSION
+    wipe_after: int = 0  # failed unlocks before a wipe; 0 = off (version 2 only)
+    failed_unlocks: int = 0  # unauthenticated counter (version 2 only)
+
+    def __post_init__(self) -> None:
+        if self.version not in (VERSION, VERSION_WITH_LOCKOUT):
+            raise ValueError("unknown header version")
+        if self.version == VERSION and (self.wipe_after or self.failed_unlocks):
+            raise ValueError("a version 1 header has no failed-unlock setting")
+        if not (0 <= self.wipe_after <= MAX_COUNTER and 0 <= self.failed_unlocks <= MAX_COUNTER):
+            raise ValueError("failed-unlock numbers are 16-bit")
 
     def preamble(self) -> bytes:
         params = self.profile.params
         return _PREAMBLE.pack(
             MAGIC,
-            VERSION,
+            self.version,
             FLAG_DEVICE_SHARE if self.device_share_required else 0,
             self.vault_id,
             KDF_ARGON2ID13,
@@ -86,14 +115,31 @@ class VaultHeader:
     def slot_context(self) -> bytes:
         """The associated data prefix shared by all slots: the preamble less its flags."""
         preamble = self.preamble()
-        return preamble[:10] + preamble[12:]
+        return MAGIC + _COUNTER.pack(SLOT_FORMAT_VERSION) + preamble[12:]
 
     def authenticated_body(self) -> bytes:
-        """Every byte the MAC covers: the preamble and the three slots."""
-        return self.preamble() + self.passphrase_slot + self.recovery_slot + self.duress_slot
+        """Every byte the MAC covers: the preamble, the three slots and the setting."""
+        body = self.preamble() + self.passphrase_slot + self.recovery_slot + self.duress_slot
+        if self.version == VERSION_WITH_LOCKOUT:
+            body += _COUNTER.pack(self.wipe_after)
+        return body
 
     def to_bytes(self) -> bytes:
-        return self.authenticated_body() + self.mac
+        data = self.authenticated_body() + self.mac
+        if self.version == VERSION_WITH_LOCKOUT:
+            data += _COUNTER.pack(self.failed_unlocks)
+        return data
+
+    def with_wipe_after(self, wipe_after: int, master_key: bytes) -> VaultHeader:
+        """Version 2 with the setting (0 turns it off), counter reset, MAC recomputed."""
+        changed = replace(
+            self, version=VERSION_WITH_LOCKOUT, wipe_after=wipe_after, failed_unlocks=0
+        )
+        return changed.sealed_with(master_key)
+
+    def with_failed_unlocks(self, count: int) -> VaultHeader:
+        """The same header with the counter set; the MAC does not cover it."""
+        return replace(self, failed_unlocks=min(count, MAX_COUNTER))
 
     def sealed_with(self, master_key: bytes) -> VaultHeader:
         """The same header with its MAC computed under the master key."""
@@ -116,15 +162,18 @@ def compute_mac(master_key: bytes, body: bytes) -> bytes:
 
 def parse_header(data: bytes) -> VaultHeader:
     """Parse and range-check a header. Raises MalformedError, never anything else."""
-    if len(data) != HEADER_BYTES:
+    if len(data) not in (HEADER_BYTES, LOCKOUT_HEADER_BYTES):
         raise MalformedError("the vault header has the wrong size")
     magic, version, flags, vault_id, kdf_alg, profile_code, ops, mem, salt = _PREAMBLE.unpack_from(
         data, 0
     )
     if magic != MAGIC:
         raise MalformedError("this is not a Carnet vault header")
-    if version != VERSION:
+    expected_size = {VERSION: HEADER_BYTES, VERSION_WITH_LOCKOUT: LOCKOUT_HEADER_BYTES}
+    if version not in expected_size:
         raise MalformedError("this vault header version is not supported")
+    if len(data) != expected_size[version]:
+        raise MalformedError("the vault header has the wrong size")
     if flags & ~FLAG_DEVICE_SHARE:
         raise MalformedError("the vault header has unknown flags")
     if kdf_alg != KDF_ARGON2ID13:
@@ -140,6 +189,11 @@ def parse_header(data: bytes) -> VaultHeader:
     for _ in range(3):
         slots.append(data[offset : offset + SLOT_BYTES])
         offset += SLOT_BYTES
+    wipe_after = failed_unlocks = 0
+    if version == VERSION_WITH_LOCKOUT:
+        (wipe_after,) = _COUNTER.unpack_from(data, offset)
+        offset += _COUNTER.size
+        (failed_unlocks,) = _COUNTER.unpack_from(data, offset + MAC_BYTES)
     header = VaultHeader(
         device_share_required=bool(flags & FLAG_DEVICE_SHARE),
         vault_id=vault_id,
@@ -149,6 +203,9 @@ def parse_header(data: bytes) -> VaultHeader:
         recovery_slot=slots[1],
         duress_slot=slots[2],
         mac=data[offset : offset + MAC_BYTES],
+        version=version,
+        wipe_after=wipe_after,
+        failed_unlocks=failed_unlocks,
     )
     # The MAC is computed over the header rebuilt from its fields: it covers the bytes on
     # disk only if they are the one canonical encoding of those fields.

@@ -12,7 +12,7 @@ import io
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,6 +127,18 @@ def call_carnet(
     code = main(["--vault", str(cenv.vault), *args])
     captured = capsys.readouterr()
     return Result(code, captured.out, captured.err)
+
+
+@pytest.fixture
+def cli(
+    carnet_env: CarnetEnv, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., Result]:
+    """call_carnet bound to this test's environment: cli(*args, stdin="")."""
+
+    def call(*args: str, stdin: str = "", env: CarnetEnv = carnet_env) -> Result:
+        return call_carnet(env, *args, stdin=stdin, capsys=capsys, monkeypatch=monkeypatch)
+
+    return call
 
 
 @dataclass

@@ -22,7 +22,6 @@ from tests.conftest import (
     CarnetEnv,
     Result,
     VaultFixture,
-    call_carnet,
     run_carnet,
 )
 
@@ -61,18 +60,6 @@ def assert_error(result: Result, code: int, *fragments: str) -> str:
 
 def recovery_key_of(init_output: str) -> str:
     return next(line.strip() for line in init_output.splitlines() if line.count("-") == 13)
-
-
-@pytest.fixture
-def cli(
-    carnet_env: CarnetEnv, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> Callable[..., Result]:
-    """call_carnet bound to this test's environment: cli(*args, stdin="")."""
-
-    def call(*args: str, stdin: str = "", env: CarnetEnv = carnet_env) -> Result:
-        return call_carnet(env, *args, stdin=stdin, capsys=capsys, monkeypatch=monkeypatch)
-
-    return call
 
 
 def init_in_process(
@@ -642,26 +629,6 @@ def test_init_refuses_a_duress_passphrase_equal_to_the_passphrase(
     assert not carnet_env.vault.exists()
 
 
-def test_duress_passphrase_opens_nothing_for_now(
-    cli: Callable[..., Result], carnet_env: CarnetEnv
-) -> None:
-    """Until the wipe exists, the duress passphrase behaves exactly like a wrong one."""
-    duress_file = carnet_env.secret_file(DURESS, name="duress")
-    init_in_process(cli, carnet_env, PASSPHRASE, "--duress-passphrase-file", str(duress_file))
-    add_incident(cli, carnet_env, "Behind the real passphrase")
-    before = snapshot(carnet_env.vault)
-    by_duress = cli(*with_pw(carnet_env, DURESS), "incident", "list")
-    by_wrong = cli(*with_pw(carnet_env, "simply a wrong one"), "incident", "list")
-    assert_error(by_duress, 3, "wrong passphrase")
-    assert (by_duress.code, by_duress.out, by_duress.err) == (
-        by_wrong.code,
-        by_wrong.out,
-        by_wrong.err,
-    )
-    assert snapshot(carnet_env.vault) == before
-    assert titles(cli, carnet_env, PASSPHRASE) == ["Behind the real passphrase"]
-
-
 def test_duress_passphrase_from_stdin_after_the_new_passphrase(
     cli: Callable[..., Result], carnet_env: CarnetEnv
 ) -> None:
@@ -678,7 +645,9 @@ def test_duress_passphrase_from_stdin_after_the_new_passphrase(
     )
     assert result.code == 0, result.err
     assert titles(cli, carnet_env, PASSPHRASE) == []
-    assert_error(cli(*with_pw(carnet_env, DURESS), "incident", "list"), 3)
+    assert_error(cli(*with_pw(carnet_env, "simply a wrong one"), "incident", "list"), 3)
+    assert titles(cli, carnet_env, DURESS) == []  # the duress passphrase was taken
+    assert_error(cli(*with_pw(carnet_env, PASSPHRASE), "incident", "list"), 3)
 
 
 def test_passwd_refuses_the_duress_passphrase_as_the_new_one(

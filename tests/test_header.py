@@ -8,6 +8,7 @@ MalformedError or returns a header that serialises back to exactly the bytes it 
 from __future__ import annotations
 
 import struct
+from dataclasses import replace
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
@@ -18,10 +19,12 @@ from crypto.header import (
     FLAG_DEVICE_SHARE,
     HEADER_BYTES,
     KDF_ARGON2ID13,
+    LOCKOUT_HEADER_BYTES,
     MAC_BYTES,
     MAGIC,
     PREAMBLE_BYTES,
     VERSION,
+    VERSION_WITH_LOCKOUT,
     HeaderIntegrityError,
     VaultHeader,
     compute_mac,
@@ -42,6 +45,12 @@ headers = st.builds(
     recovery_slot=st.binary(min_size=SLOT_BYTES, max_size=SLOT_BYTES),
     duress_slot=st.binary(min_size=SLOT_BYTES, max_size=SLOT_BYTES),
     mac=st.binary(min_size=MAC_BYTES, max_size=MAC_BYTES),
+)
+lockout_headers = st.builds(
+    lambda h, n, f: replace(h, version=VERSION_WITH_LOCKOUT, wipe_after=n, failed_unlocks=f),
+    headers,
+    st.integers(0, 0xFFFF),
+    st.integers(0, 0xFFFF),
 )
 
 
@@ -160,7 +169,7 @@ def test_other_formats_magic_is_refused() -> None:
             parse_header(patched(data, 0, magic))
 
 
-@pytest.mark.parametrize("version", [0, 2, 3, 0x0100, 0xFFFF])
+@pytest.mark.parametrize("version", [0, 3, 0x0100, 0xFFFF])
 def test_unknown_version_is_refused(version: int) -> None:
     bad = patched(sample().to_bytes(), 8, struct.pack(">H", version))
     with pytest.raises(MalformedError, match="version"):
@@ -273,6 +282,72 @@ def test_mac_covers_every_region(offset: int) -> None:
     assert compute_mac(master_key, header.authenticated_body()) == header.mac
 
 
+# --- version 2: the failed-unlock setting and counter -----------------------------------
+
+
+def lockout_sample(wipe_after: int = 5, failed: int = 2) -> VaultHeader:
+    master_key = bytes(range(32))
+    return sample().with_wipe_after(wipe_after, master_key).with_failed_unlocks(failed)
+
+
+def test_version_2_layout() -> None:
+    header = lockout_sample(wipe_after=0x0102, failed=0x0304)
+    data = header.to_bytes()
+    assert len(data) == LOCKOUT_HEADER_BYTES == 310
+    assert data[8:10] == b"\x00\x02"
+    assert data[:8] + data[10:274] == sample().to_bytes()[:8] + sample().to_bytes()[10:274]
+    assert data[274:276] == b"\x01\x02"
+    assert data[276:308] == header.mac
+    assert data[308:310] == b"\x03\x04"
+    assert header.authenticated_body() == data[:276]
+    assert parse_header(data) == header
+
+
+def test_slots_are_bound_to_the_same_context_in_both_versions() -> None:
+    """Turning the setting on rewraps nothing: the duress slot could not be rewrapped."""
+    assert lockout_sample().slot_context() == sample().slot_context()
+    assert sample().slot_context()[8:10] == b"\x00\x01"
+
+
+def test_the_counter_is_outside_the_mac_and_the_setting_inside() -> None:
+    master_key = bytes(range(32))
+    header = lockout_sample()
+    header.verify(master_key)
+    header.with_failed_unlocks(40).verify(master_key)  # written without a key
+    raised = parse_header(patched(header.to_bytes(), 274, b"\x00\x00"))
+    with pytest.raises(HeaderIntegrityError):
+        raised.verify(master_key)
+
+
+def test_turning_the_setting_off_keeps_version_2_and_resets_the_counter() -> None:
+    off = lockout_sample(5, 4).with_wipe_after(0, bytes(range(32)))
+    assert (off.version, off.wipe_after, off.failed_unlocks) == (VERSION_WITH_LOCKOUT, 0, 0)
+    assert len(off.to_bytes()) == LOCKOUT_HEADER_BYTES
+
+
+@pytest.mark.parametrize(
+    ("version", "size"),
+    [(VERSION, LOCKOUT_HEADER_BYTES), (VERSION_WITH_LOCKOUT, HEADER_BYTES)],
+)
+def test_a_version_with_the_other_versions_size_is_refused(version: int, size: int) -> None:
+    data = lockout_sample().to_bytes()[:size] if size == HEADER_BYTES else sample().to_bytes()
+    if size == LOCKOUT_HEADER_BYTES:
+        data += b"\x00\x00\x00\x00"
+    bad = patched(data, 8, struct.pack(">H", version))
+    with pytest.raises(MalformedError, match="size"):
+        parse_header(bad)
+
+
+def test_a_version_1_header_cannot_carry_the_setting() -> None:
+    with pytest.raises(ValueError, match="version 1"):
+        replace(sample(), wipe_after=3)
+
+
+@given(lockout_headers)
+def test_version_2_round_trip(header: VaultHeader) -> None:
+    assert parse_header(header.to_bytes()) == header
+
+
 # --- fuzzing ----------------------------------------------------------------------------
 
 
@@ -289,7 +364,7 @@ def _parses_back_or_refuses(data: bytes) -> VaultHeader | None:
 @given(st.binary(max_size=2 * HEADER_BYTES))
 def test_arbitrary_bytes_of_any_length(data: bytes) -> None:
     header = _parses_back_or_refuses(data)
-    if len(data) != HEADER_BYTES:
+    if len(data) not in (HEADER_BYTES, LOCKOUT_HEADER_BYTES):
         assert header is None
 
 

@@ -23,6 +23,7 @@ from app.cli import (
     bundle_commands,
     custody_commands,
     destination_commands,
+    duress_commands,
     incident_commands,
     intervention_commands,
     people_commands,
@@ -88,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     bundle_commands.register(sub, common)
     custody_commands.register(sub, common)
     wipe_commands.register(sub, common)
+    duress_commands.register(sub, common)
 
     codes = sub.add_parser("codes", help="list the codes of a controlled vocabulary")
     codes.add_argument(

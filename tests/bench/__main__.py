@@ -1,9 +1,10 @@
 """`python -m tests.bench [NAME...] [--quick] [--rounds N] [--diagnose]`.
 
-NAME is unlock, insert, search, intake or export. Runs the chosen benchmarks (all by
-default) in one scratch folder, prints a table per
+NAME is unlock, insert, search, intake, export or wipe. Runs the chosen benchmarks (all
+by default) in one scratch folder, prints a table per
 benchmark and writes every figure to bench-results/bench-YYYYmmdd-HHMMSS.json. The 100k
-vault and its plain SQLite twin are built once and shared by insert and search; the
+vault and its plain SQLite twin are built once and shared by insert and search; wipe
+builds a 10 GiB vault (1 GiB with --quick) and needs that much free disk plus 2 GiB. The
 scratch folder (the encrypted vault, the synthetic plain SQLite file) is deleted at the
 end, also on Ctrl-C or SIGTERM.
 """
@@ -19,10 +20,10 @@ import time
 from types import FrameType
 from typing import Any
 
-from tests.bench import export, insert, intake, search, unlock
+from tests.bench import export, insert, intake, search, unlock, wipe
 from tests.bench.common import RESULTS_DIR, Workspace, say, table, versions
 
-BENCHMARKS = ("unlock", "insert", "search", "intake", "export")
+BENCHMARKS = ("unlock", "insert", "search", "intake", "export", "wipe")
 FULL = {"count": 100_000, "batch": 10_000, "cli": 10_000, "rounds": 3}
 QUICK = {"count": 20_000, "batch": 10_000, "cli": 2_000, "rounds": 2}
 
@@ -69,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
             report["intake"] = intake.run(ws)
         if "export" in chosen:
             report["export"] = export.run(ws)
+        if "wipe" in chosen:
+            report["wipe"] = wipe.run(ws, args.quick)
     finally:
         ws.close()
     report["phases_s"] = ws.phases.seconds
