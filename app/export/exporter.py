@@ -9,34 +9,30 @@ leaves nothing behind. The export is recorded in the custody log once it has suc
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
 import hashlib
-import io
 import json
-import os
 import secrets
 import tarfile
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from app import __version__
-from app.chunk_io import ChunkReader, prefetch
+from app.chunk_io import prefetch
 from app.clock import Clock, utc_now
 from app.custody import CustodyAction, CustodyLog
 from app.destinations import DestinationService, parse_public_key
-from app.errors import StorageError, UsageError
+from app.errors import UsageError
 from app.evidence.attachments import AttachmentService, safe_file_name
 from app.export import records, report
 from app.export.outbox import Outbox
-from app.fsutil import PRIVATE_FILE_MODE, fsync_dir
+from app.export.tar_stream import add_bytes, add_stream, write_bundle_file
 from app.incidents import IncidentService
 from app.models import Attachment, IncidentDetail
 from app.progress import CancelToken, Progress, no_progress
-from crypto.bundle import MAX_RECIPIENTS, BundleWriter
+from crypto.bundle import MAX_RECIPIENTS
 from crypto.public_keys import key_fingerprint
 from crypto.signing import DeviceSigner
 
@@ -48,7 +44,6 @@ CUSTODY = "custody.jsonl"
 ATTACHMENTS_DIR = "attachments"
 MANIFEST_FORMAT = "carnet-bundle-manifest"
 STAGE_EXPORTING = "exporting"
-_COPY_CHUNK = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -169,60 +164,34 @@ class Exporter:
         total = sum(len(d) for d in small.values()) + sum(f.attachment.size for f in shipped)
         target, partial = self._target(out, bundle_id)
         done = 0
-        try:
-            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
-        except OSError as exc:
-            raise StorageError(
-                f"could not write the bundle: {exc.strerror or 'I/O error'}"
-            ) from None
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                writer = BundleWriter(keys, handle)
-                with tarfile.open(
-                    fileobj=_Sink(writer),
-                    mode="w|",
-                    format=tarfile.PAX_FORMAT,
-                    bufsize=_COPY_CHUNK,
-                ) as tar:
-                    tar.copybufsize = _COPY_CHUNK  # type: ignore[attr-defined]  # not in typeshed; TarFile has it
-                    _add_bytes(tar, MANIFEST, manifest_bytes, created_at)
-                    if request.sign:
-                        _add_bytes(tar, SIGNATURE, self.signer.sign(manifest_bytes), created_at)
-                    for name, data in small.items():
-                        _add_bytes(tar, name, data, created_at)
-                        done += len(data)
-                    for f in shipped:
 
-                        def step(size: int) -> None:
-                            nonlocal done
-                            done += size
-                            progress(done, total, STAGE_EXPORTING)
-                            if cancel is not None:
-                                cancel.raise_if_cancelled()
+        def fill(tar: tarfile.TarFile) -> None:
+            nonlocal done
+            add_bytes(tar, MANIFEST, manifest_bytes, created_at)
+            if request.sign:
+                add_bytes(tar, SIGNATURE, self.signer.sign(manifest_bytes), created_at)
+            for name, data in small.items():
+                add_bytes(tar, name, data, created_at)
+                done += len(data)
+            for f in shipped:
 
-                        _add_stream(
-                            tar,
-                            f.path,
-                            f.attachment.size,
-                            prefetch(self.attachments.chunks(f.attachment.id)),
-                            created_at,
-                            step,
-                        )
-                writer.close()
-                payload = writer.plain_bytes
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(partial, target)
-        except OSError as exc:
-            _remove(partial)
-            raise StorageError(
-                f"could not write the bundle: {exc.strerror or 'I/O error'}"
-            ) from None
-        except BaseException:
-            _remove(partial)
-            raise
-        with contextlib.suppress(OSError):
-            fsync_dir(target.parent)
+                def step(size: int) -> None:
+                    nonlocal done
+                    done += size
+                    progress(done, total, STAGE_EXPORTING)
+                    if cancel is not None:
+                        cancel.raise_if_cancelled()
+
+                add_stream(
+                    tar,
+                    f.path,
+                    f.attachment.size,
+                    prefetch(self.attachments.chunks(f.attachment.id)),
+                    created_at,
+                    step,
+                )
+
+        payload = write_bundle_file(target, partial, keys, fill)
         size = target.stat().st_size
         fingerprints = tuple(key_fingerprint(k) for k in keys)
         if out is None:
@@ -328,55 +297,6 @@ class Exporter:
         return target, partial
 
 
-class _Sink(io.RawIOBase):
-    """The write end tarfile streams into: everything goes to the bundle writer."""
-
-    def __init__(self, writer: BundleWriter) -> None:
-        self._writer = writer
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: Any) -> int:
-        return self._writer.write(bytes(data))
-
-
-def _member(name: str, size: int, created_at: str) -> tarfile.TarInfo:
-    info = tarfile.TarInfo(name)
-    info.size = size
-    info.mode = 0o600
-    info.mtime = int(_timestamp(created_at))
-    info.type = tarfile.REGTYPE
-    info.uname = info.gname = ""
-    return info
-
-
-def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes, created_at: str) -> None:
-    tar.addfile(_member(name, len(data), created_at), io.BytesIO(data))
-
-
-def _add_stream(
-    tar: tarfile.TarFile,
-    name: str,
-    size: int,
-    chunks: Iterator[bytes],
-    created_at: str,
-    step: Any,
-) -> None:
-    reader = io.BufferedReader(ChunkReader(chunks, step), buffer_size=_COPY_CHUNK)
-    tar.addfile(_member(name, size, created_at), reader)
-    # The blob's iterator checks the whole file's hash after its last chunk: run it out.
-    if reader.read(1):
-        raise StorageError("an attachment is longer than its record says")
-
-
-def _timestamp(text: str) -> float:
-    try:
-        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
-    except ValueError:
-        return 0.0
-
-
 def _json_bytes(value: Any) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
 
@@ -385,8 +305,3 @@ def _json_line(value: Any) -> bytes:
     return (
         json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
     ).encode()
-
-
-def _remove(path: Path) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        path.unlink()

@@ -1,0 +1,113 @@
+"""Writing a tar stream straight into a bundle: members from bytes or from chunk streams.
+
+Shared by the export to organisations and the travel backup. Member metadata is fixed
+(mode 0600, no owner names, the bundle's time) so a member says nothing about the
+machine it came from.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import os
+import tarfile
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from app.chunk_io import ChunkReader
+from app.errors import StorageError
+from app.fsutil import PRIVATE_FILE_MODE, fsync_dir
+from crypto.bundle import BundleWriter
+
+COPY_CHUNK = 1024 * 1024
+
+
+class BundleSink(io.RawIOBase):
+    """The write end tarfile streams into: everything goes to the bundle writer."""
+
+    def __init__(self, writer: BundleWriter) -> None:
+        self._writer = writer
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        return self._writer.write(bytes(data))
+
+
+def _member(name: str, size: int, created_at: str) -> tarfile.TarInfo:
+    info = tarfile.TarInfo(name)
+    info.size = size
+    info.mode = 0o600
+    info.mtime = int(_timestamp(created_at))
+    info.type = tarfile.REGTYPE
+    info.uname = info.gname = ""
+    return info
+
+
+def add_bytes(tar: tarfile.TarFile, name: str, data: bytes, created_at: str) -> None:
+    tar.addfile(_member(name, len(data), created_at), io.BytesIO(data))
+
+
+def add_stream(
+    tar: tarfile.TarFile,
+    name: str,
+    size: int,
+    chunks: Iterator[bytes],
+    created_at: str,
+    step: Callable[[int], None],
+) -> None:
+    reader = io.BufferedReader(ChunkReader(chunks, step), buffer_size=COPY_CHUNK)
+    tar.addfile(_member(name, size, created_at), reader)
+    # The blob's iterator checks the whole file's hash after its last chunk: run it out.
+    if reader.read(1):
+        raise StorageError("an attachment is longer than its record says")
+
+
+def _timestamp(text: str) -> float:
+    try:
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return 0.0
+
+
+def write_bundle_file(
+    target: Path, partial: Path, keys: Sequence[bytes], fill: Callable[[tarfile.TarFile], None]
+) -> int:
+    """Seal the tar stream `fill` writes into `target`; returns the payload's size.
+
+    Written under `partial` (created exclusively, 0600), fsynced, then renamed: a failure
+    or a cancel (any exception from `fill`) leaves no file behind.
+    """
+    try:
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+    except OSError as exc:
+        raise StorageError(f"could not write the bundle: {exc.strerror or 'I/O error'}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            writer = BundleWriter(list(keys), handle)
+            with tarfile.open(
+                fileobj=BundleSink(writer), mode="w|", format=tarfile.PAX_FORMAT, bufsize=COPY_CHUNK
+            ) as tar:
+                tar.copybufsize = COPY_CHUNK  # type: ignore[attr-defined]  # not in typeshed; TarFile has it
+                fill(tar)
+            writer.close()
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, target)
+    except OSError as exc:
+        _remove(partial)
+        raise StorageError(f"could not write the bundle: {exc.strerror or 'I/O error'}") from None
+    except BaseException:
+        _remove(partial)
+        raise
+    with contextlib.suppress(OSError):
+        fsync_dir(target.parent)
+    return writer.plain_bytes
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
