@@ -30,6 +30,9 @@ from crypto.signing import DeviceSigner, fingerprint, verify_signature
 DOMAIN = b"carnet-custody-v1\n"
 GENESIS_HASH = "0" * 64
 META_SIGNING_KEY = "device_signing_public_key"
+# Device keys of the vaults this one was restored from (a JSON list of hex keys): the
+# rows they signed stay verifiable after a travel restore, which makes a new device key.
+META_PREVIOUS_SIGNING_KEYS = "previous_signing_keys"
 _FETCH = 1000
 _COLUMNS = "seq, at, action, subject, incident_id, details, actor, prev_hash, signature, row_hash"
 
@@ -43,6 +46,8 @@ class CustodyAction(enum.StrEnum):
     STRIP = "strip"
     EXPORT = "export"
     SEND = "send"
+    BACKUP = "backup"
+    RESTORE = "restore"
 
 
 @dataclass(frozen=True)
@@ -183,14 +188,19 @@ class CustodyLog:
             stored = conn.execute(
                 "SELECT value FROM meta WHERE key = ?", (META_SIGNING_KEY,)
             ).fetchone()
+            previous = conn.execute(
+                "SELECT value FROM meta WHERE key = ?", (META_PREVIOUS_SIGNING_KEYS,)
+            ).fetchone()
             total = int(conn.execute("SELECT count(*) FROM custody_log").fetchone()[0])
         keys = {self.signer.fingerprint: self.signer.public_key}
-        if stored is not None:
-            try:
-                key = bytes.fromhex(str(stored[0]))
-            except ValueError:
-                raise IntegrityError("the custody log's signing key record is damaged") from None
-            keys[fingerprint(key)] = key
+        known = [] if stored is None else [stored[0]]
+        try:
+            known += [] if previous is None else list(json.loads(previous[0]))
+            for text in known:
+                key = bytes.fromhex(str(text))
+                keys[fingerprint(key)] = key
+        except (ValueError, TypeError):
+            raise IntegrityError("the custody log's signing key record is damaged") from None
         previous_seq = 0
         previous_hash = GENESIS_HASH
         count = 0

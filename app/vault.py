@@ -139,8 +139,11 @@ class VaultService:
         profile: KdfProfile = KdfProfile.MODERATE,
         use_keyring: bool = True,
         duress_passphrase: str | None = None,
+        recovery_key: bytes | None = None,
         progress: Progress = no_progress,
     ) -> CreatedVault:
+        """A new vault. `recovery_key` is given only when restoring a travel backup, so
+        the recovery key the person already holds keeps opening the restored vault."""
         check_new_passphrase(passphrase)
         if duress_passphrase is not None:
             check_new_passphrase(duress_passphrase)
@@ -159,7 +162,12 @@ class VaultService:
             )
         progress(steps - 1, steps, "creating-store")
         created, _header, _master_key = self._build(
-            stretched, salt, profile, use_keyring=use_keyring, duress_stretched=duress_stretched
+            stretched,
+            salt,
+            profile,
+            use_keyring=use_keyring,
+            duress_stretched=duress_stretched,
+            recovery_key=recovery_key,
         )
         progress(steps, steps, "done")
         return created
@@ -173,13 +181,15 @@ class VaultService:
         use_keyring: bool,
         duress_stretched: bytes | None = None,
         wipe_after: int = 0,
+        recovery_key: bytes | None = None,
     ) -> tuple[CreatedVault, VaultHeader, bytes]:
         """A new vault in the (empty) folder from an Argon2id output already computed."""
         make_private_dir(self.paths.root)
         keyring_available = use_keyring and self.shares.available()
         device_share = nacl.utils.random(SHARE_BYTES) if keyring_available else None
         master_key, vault_id = new_master_key(), new_vault_id()
-        recovery_key = new_recovery_key()
+        if recovery_key is None:
+            recovery_key = new_recovery_key()
         header = build_header(
             master_key=master_key,
             stretched=stretched,

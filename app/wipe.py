@@ -69,10 +69,10 @@ class WipeService:
 
     def wipe(self) -> WipeReport:
         start = time.perf_counter()
-        vault_id = self._vault_id()
+        vault_id, has_share = self._vault_id()
         self._overwrite_header()
         share_deleted = False
-        if vault_id is not None:
+        if vault_id is not None and has_share:
             with contextlib.suppress(Exception):  # a keyring error must not stop the wipe
                 self.shares.delete(vault_id)
                 share_deleted = True
@@ -97,11 +97,13 @@ class WipeService:
             traces_removed=tuple(traces),
         )
 
-    def _vault_id(self) -> bytes | None:
+    def _vault_id(self) -> tuple[bytes | None, bool]:
+        """The vault id, and whether the header says a keyring share exists for it."""
         try:
-            return parse_header(self.paths.header.read_bytes()).vault_id
+            header = parse_header(self.paths.header.read_bytes())
         except (OSError, CryptoError, ValueError):
-            return None  # damaged or missing: nothing to look up in the keyring
+            return None, False  # damaged or missing: nothing to look up in the keyring
+        return header.vault_id, header.device_share_required
 
     def _overwrite_header(self) -> None:
         """Random bytes over the header in place, fsynced: the key slots are gone."""

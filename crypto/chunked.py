@@ -10,7 +10,7 @@ tells a complete stream from one cut at a chunk boundary; bytes after FINAL are 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 import nacl.bindings as sodium
 import nacl.exceptions
@@ -112,7 +112,7 @@ def unseal_chunks(
         yield bytes(plain)
 
 
-def read_exactly(source: BinaryIO, size: int) -> bytes:
+def read_exactly(source: IO[bytes], size: int) -> bytes:
     """Read `size` bytes, or fewer only at the end of the stream (pipes read short)."""
     data = source.read(size)
     if len(data) == size or not data:

@@ -43,8 +43,18 @@ class Context:
             "attaching": "Encrypting",
             "extracting": "Decrypting",
             "exporting": "Sealing",
+            "backing-up": "Sealing the backup",
+            "restoring": "Restoring",
+            "verifying-backup": "Checking the backup",
         }
-        byte_stages = ("attaching", "extracting", "exporting")
+        byte_stages = (
+            "attaching",
+            "extracting",
+            "exporting",
+            "backing-up",
+            "restoring",
+            "verifying-backup",
+        )
 
         def show(done: int, total: int, stage: str) -> None:
             label = labels.get(stage)

@@ -27,6 +27,7 @@ from app.cli import (
     incident_commands,
     intervention_commands,
     people_commands,
+    travel_commands,
     vault_commands,
     wipe_commands,
 )
@@ -90,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     custody_commands.register(sub, common)
     wipe_commands.register(sub, common)
     duress_commands.register(sub, common)
+    travel_commands.register(sub, common)
 
     codes = sub.add_parser("codes", help="list the codes of a controlled vocabulary")
     codes.add_argument(

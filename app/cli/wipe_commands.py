@@ -6,7 +6,8 @@ import argparse
 
 from app.cli.context import Context, Subcommands
 from app.device_share import KeyringDeviceShares
-from app.errors import VaultNotFoundError
+from app.errors import CarnetError, VaultNotFoundError
+from app.unsent import Unsent, count_unsent
 from app.wipe import WipeService
 
 
@@ -15,6 +16,8 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
         "wipe",
         parents=[common],
         help="destroy the vault: unreadable in about a second, no passphrase needed",
+        description="Destroy the vault. No passphrase is needed; with --passphrase-file "
+        "the warning also counts the incidents never exported.",
     )
     wipe.add_argument("--yes", action="store_true", help="do not ask (the warning still shows)")
     wipe.set_defaults(handler=cmd_wipe)
@@ -24,11 +27,21 @@ def cmd_wipe(ctx: Context) -> int:
     service = WipeService(ctx.paths, KeyringDeviceShares())
     if not ctx.paths.root.exists():
         raise VaultNotFoundError(f"no vault at {ctx.paths.root}")
-    pending = service.pending_outbox()
+    unsent = Unsent(service.pending_outbox(), None)
+    if getattr(ctx.args, "passphrase_file", None) is not None:
+        try:
+            with ctx.open_notebook() as notebook:
+                unsent = count_unsent(notebook)
+        except CarnetError:
+            pass  # a wipe must never be stopped by what only feeds its warning
+    return wipe_after_warning(ctx, service, unsent)
+
+
+def wipe_after_warning(ctx: Context, service: WipeService, unsent: Unsent) -> int:
+    """The one-line warning, the question (skipped by --yes), the wipe and its times."""
     ctx.note(
         f"Warning: wiping destroys every record and evidence file in {ctx.paths.root}, "
-        "for good"
-        + (f"; {pending} bundle(s) in the outbox will be lost unsent." if pending else ".")
+        f"for good. {unsent_line(unsent)}"
     )
     if not ctx.confirm("Wipe the vault now?"):
         ctx.note("Nothing wiped.")
@@ -37,3 +50,13 @@ def cmd_wipe(ctx: Context) -> int:
     ctx.out(f"unreadable after {report.unreadable_s:.3f} s")
     ctx.out(f"done after {report.done_s:.3f} s ({report.files_removed} files removed)")
     return 0
+
+
+def unsent_line(unsent: Unsent) -> str:
+    bundles = f"{unsent.outbox_bundles} bundle(s) in the outbox"
+    if unsent.incidents_never_exported is None:
+        return (
+            f"Not sent yet: {bundles}; incidents never exported: not counted while locked "
+            "(add --passphrase-file to count them)."
+        )
+    return f"Not sent yet: {bundles}, {unsent.incidents_never_exported} incident(s) never exported."

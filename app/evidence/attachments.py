@@ -419,6 +419,14 @@ def _expand(sources: Sequence[Path]) -> Iterator[tuple[Path, str, int, str | Non
     leaves it; a link named on the command line is followed, since the user chose it.
     """
     for source in sources:
+        try:
+            source.stat()
+        except FileNotFoundError:
+            yield source, source.name, 0, NO_SUCH_FILE
+            continue
+        except OSError as exc:  # a name too long, a folder we may not enter, ...
+            yield source, source.name[:MAX_NAME_CHARS], 0, exc.strerror or "cannot be read"
+            continue
         if source.is_dir():
             for root, dirs, files in os.walk(source):
                 dirs.sort()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 import nacl.utils
 
@@ -51,7 +51,7 @@ class SealedFile:
 
 
 def seal(
-    source: BinaryIO,
+    source: IO[bytes],
     blobs: BlobStore,
     *,
     chunk_size: int = DEFAULT_CHUNK_SIZE,

@@ -98,7 +98,7 @@ class Exporter:
         progress: Progress = no_progress,
         cancel: CancelToken | None = None,
     ) -> ExportResult:
-        keys, names = self._recipients(request.recipients)
+        keys, names = self.recipient_keys(request.recipients)
         ids = self._incident_ids(request.incident_ids)
         details = [self.incidents.detail(i) for i in ids]
         files = self._files(details, request.strip_metadata)
@@ -223,7 +223,7 @@ class Exporter:
 
     # ---------------------------------------------------------------------------------
 
-    def _recipients(self, given: Sequence[str]) -> tuple[list[bytes], list[str]]:
+    def recipient_keys(self, given: Sequence[str]) -> tuple[list[bytes], list[str]]:
         keys: list[bytes] = []
         names: list[str] = []
         for item in given:

@@ -145,7 +145,7 @@ def _report(
     say(
         f"  {len(layout):,} files, {results['bytes'] / GIB:.2f} GiB "
         f"({sum(REAL_FILES) / MIB:.1f} MiB attached through AttachmentService, the rest "
-        f"filler blobs); {rounds} round{'s' if rounds != 1 else ''}, medians"
+        f"filler blobs); " + (f"{rounds} rounds, medians" if rounds > 1 else "1 round")
     )
     rows: list[list[Any]] = []
     for tool in TOOLS:

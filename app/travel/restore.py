@@ -1,0 +1,338 @@
+"""Reading a travel backup: verify it (before a wipe), or rebuild a vault from it.
+
+The backup is opened with the X25519 key derived from the recovery key and read as one
+stream. Nothing is trusted before it is authenticated, and nothing is written in
+plaintext: on restore each file goes straight from the decrypting stream into a new
+encrypted blob, and the new vault is built in a hidden folder beside the target that is
+renamed into place only after the last byte authenticated, every SHA-256 matched and
+the manifest's signature verified. Any failure removes that folder and its keyring
+entry, so a bad backup never leaves half a vault.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import re
+import secrets
+import shutil
+import tarfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, BinaryIO
+
+from app.chunk_io import ChunkReader, prefetch
+from app.custody import CustodyAction
+from app.device_share import DeviceShareStore
+from app.errors import (
+    CannotUnlockError,
+    IntegrityError,
+    StorageError,
+    UsageError,
+    ValidationError,
+    VaultExistsError,
+    WrongPassphraseError,
+)
+from app.evidence.blobs import BlobStore
+from app.evidence.streaming import seal
+from app.fsutil import fsync_dir
+from app.notebook import Notebook
+from app.paths import VaultPaths
+from app.progress import CancelToken, Progress, no_progress
+from app.store.migrations import LATEST_VERSION
+from app.travel import snapshot
+from app.travel.backup import DATABASE, FILES_DIR, FORMAT, MANIFEST, SIGNATURE
+from app.vault import VaultService
+from crypto.bundle import NotAddressedError, open_bundle
+from crypto.errors import ChecksumError, CryptoError, MalformedError
+from crypto.kdf import KdfProfile
+from crypto.recovery_key import backup_keypair, decode_recovery_key
+from crypto.signing import fingerprint as signing_fingerprint
+from crypto.signing import verify_signature
+
+MAX_MANIFEST_BYTES = 64 * 1024 * 1024
+MAX_DATABASE_BYTES = 2 * 1024 * 1024 * 1024
+SIGNATURE_BYTES = 64
+STAGE_RESTORING = "restoring"
+STAGE_VERIFYING = "verifying-backup"
+_COPY = 1024 * 1024
+_UID = re.compile(r"[0-9a-f]{32}")
+
+# Called with (attachment uid, the member's stream, its expected SHA-256): consumes the
+# stream and returns the SHA-256 it saw.
+FileSink = Callable[[str, IO[bytes], str], str]
+
+
+@dataclass(frozen=True)
+class BackupContents:
+    backup_id: str
+    created_at: str
+    sender_fingerprint: str
+    incidents: int
+    files: int
+    bytes: int
+    document: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    paths: VaultPaths
+    contents: BackupContents
+    uses_device_share: bool
+
+
+def recovery_key_bytes(text: str) -> bytes:
+    try:
+        return decode_recovery_key(text)
+    except ChecksumError as exc:
+        raise WrongPassphraseError(exc.message) from None
+    except MalformedError as exc:
+        raise ValidationError(exc.message) from None
+
+
+def verify_backup(
+    path: Path, recovery_key: bytes, progress: Progress = no_progress
+) -> BackupContents:
+    """Read the whole backup, checking everything; nothing is written anywhere."""
+    return _read(path, recovery_key, _hash_only, progress, STAGE_VERIFYING)
+
+
+def restore_backup(
+    path: Path,
+    recovery_key: bytes,
+    paths: VaultPaths,
+    passphrase: str,
+    shares: DeviceShareStore,
+    *,
+    profile: KdfProfile = KdfProfile.MODERATE,
+    use_keyring: bool = True,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> RestoreResult:
+    """A new vault at `paths` holding everything the backup holds; the same recovery key."""
+    if paths.header.exists() or (paths.root.exists() and any(paths.root.iterdir())):
+        raise VaultExistsError(
+            f"a vault (or other files) already exists at {paths.root}; "
+            "restore into a new folder with --vault DIR"
+        )
+    if not path.is_file():
+        raise UsageError(f"no file {path}")
+    staging = VaultPaths(
+        paths.root.with_name(f".{paths.root.name}.restoring-{secrets.token_hex(6)}")
+    )
+    service = VaultService(staging, shares)
+    created = service.create(
+        passphrase, profile=profile, use_keyring=use_keyring, recovery_key=recovery_key
+    )
+    vault_id = service.read_header().vault_id
+    try:
+        with Notebook(service.unlock(passphrase)) as notebook:
+            blobs = BlobStore(staging.blobs)
+            sealed: dict[str, tuple[str, bytes, int]] = {}
+
+            def into_blob(uid: str, stream: IO[bytes], expected: str) -> str:
+                if cancel is not None:
+                    cancel.raise_if_cancelled()
+                result = seal(stream, blobs)
+                sealed[uid] = (result.blob_id, result.key, result.chunk_size)
+                return result.sha256
+
+            contents = _read(path, recovery_key, into_blob, progress, STAGE_RESTORING)
+            _load(notebook, contents, sealed)
+        if paths.root.exists():
+            paths.root.rmdir()  # empty, checked above
+        os.replace(staging.root, paths.root)
+        with contextlib.suppress(OSError):
+            fsync_dir(paths.root.parent)
+    except BaseException:
+        shutil.rmtree(staging.root, ignore_errors=True)
+        with contextlib.suppress(Exception):
+            shares.delete(vault_id)
+        raise
+    return RestoreResult(paths, contents, created.uses_device_share)
+
+
+def _load(
+    notebook: Notebook, contents: BackupContents, sealed: dict[str, tuple[str, bytes, int]]
+) -> None:
+    db = notebook.session.db
+    try:
+        with db.transaction() as conn:
+            snapshot.load(conn, contents.document, sealed)
+            notebook.custody.append(
+                conn,
+                CustodyAction.RESTORE,
+                f"backup {contents.backup_id}",
+                None,
+                {
+                    "backup_id": contents.backup_id,
+                    "backup_created_at": contents.created_at,
+                    "previous_device": contents.sender_fingerprint,
+                    "incidents": contents.incidents,
+                    "files": contents.files,
+                },
+            )
+    except IntegrityError:
+        raise
+    except Exception as exc:  # a constraint the records break: the backup is not sound
+        raise IntegrityError(
+            f"the backup's records do not fit together ({type(exc).__name__})"
+        ) from None
+    notebook.custody.verify()
+
+
+def _hash_only(uid: str, stream: IO[bytes], expected: str) -> str:
+    del uid, expected
+    hasher = hashlib.sha256()
+    while chunk := stream.read(_COPY):
+        hasher.update(chunk)
+    return hasher.hexdigest()
+
+
+def _read(
+    path: Path, recovery_key: bytes, sink: FileSink, progress: Progress, stage: str
+) -> BackupContents:
+    keypair = backup_keypair(recovery_key)
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        raise UsageError(f"no file {path}") from None
+    except OSError as exc:
+        raise StorageError(f"cannot read {path}: {exc.strerror or 'I/O error'}") from None
+    try:
+        with handle:
+            return _walk(handle, bytes(keypair.public_key), bytes(keypair), sink, progress, stage)
+    except NotAddressedError:
+        raise CannotUnlockError(
+            "this recovery key does not open this backup (or the file is not a backup)"
+        ) from None
+    except CryptoError as exc:
+        raise IntegrityError(f"the backup does not verify: {exc.message}") from None
+    except tarfile.TarError:
+        raise IntegrityError("the backup's archive is malformed") from None
+
+
+def _walk(
+    source: BinaryIO,
+    public: bytes,
+    secret: bytes,
+    sink: FileSink,
+    progress: Progress,
+    stage: str,
+) -> BackupContents:
+    plain = ChunkReader(prefetch(open_bundle(source, public, secret)))
+    buffered = io.BufferedReader(plain, buffer_size=_COPY)
+    manifest: dict[str, Any] | None = None
+    manifest_bytes = signature = b""
+    expected: dict[str, dict[str, Any]] = {}
+    seen: set[str] = set()
+    document: dict[str, Any] | None = None
+    total = done = 0
+    with tarfile.open(fileobj=buffered, mode="r|", bufsize=_COPY) as tar:
+        for index, member in enumerate(tar):
+            name = member.name
+            if not member.isreg() or name in seen:
+                raise IntegrityError(f"the backup holds an unexpected member ({name!r})")
+            seen.add(name)
+            stream = tar.extractfile(member)
+            if stream is None:
+                raise IntegrityError(f"the backup's member {name!r} has no data")
+            if index == 0:
+                if name != MANIFEST or member.size > MAX_MANIFEST_BYTES:
+                    raise IntegrityError("this file is not a Carnet travel backup")
+                manifest_bytes = stream.read()
+                manifest = _parse_manifest(manifest_bytes)
+                expected = {e["path"]: e for e in manifest["entries"]}
+                total = sum(int(e["size"]) for e in manifest["entries"])
+                continue
+            if index == 1:
+                if name != SIGNATURE or member.size != SIGNATURE_BYTES:
+                    raise IntegrityError("the backup's signature is missing or malformed")
+                signature = stream.read()
+                _check_signature(manifest or {}, manifest_bytes, signature)
+                continue
+            entry = expected.get(name)
+            if entry is None or member.size != entry["size"]:
+                raise IntegrityError(f"the backup holds {name!r}, which its manifest does not list")
+            if name == DATABASE:
+                if index != 2 or member.size > MAX_DATABASE_BYTES:
+                    raise IntegrityError("the backup's database is misplaced or too large")
+                data = stream.read()
+                if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+                    raise IntegrityError("the backup's database differs from its manifest")
+                document = snapshot.parse(data, LATEST_VERSION)
+                done += len(data)
+                continue
+            uid = name.removeprefix(f"{FILES_DIR}/")
+            if document is None or not _UID.fullmatch(uid):
+                raise IntegrityError(f"the backup holds {name!r} out of place")
+            if sink(uid, stream, entry["sha256"]) != entry["sha256"]:
+                raise IntegrityError(f"{name}: SHA-256 differs from the manifest")
+            done += member.size
+            progress(done, total, stage)
+    if manifest is None or document is None or not signature:
+        raise IntegrityError("the backup is incomplete")
+    missing = sorted(set(expected) - seen)
+    if missing:
+        raise IntegrityError(f"the backup lacks {missing[0]!r}, which its manifest lists")
+    while chunk := buffered.read(_COPY):  # the padding, then the final authentication
+        if chunk.count(0) != len(chunk):
+            raise IntegrityError("the backup holds data after its archive")
+    if not plain.finished:
+        raise IntegrityError("the backup was not read to its end")
+    files = {
+        f"{FILES_DIR}/{uid}": sha
+        for uid, (sha, _size) in snapshot.attachment_rows(document).items()
+    }
+    listed = {p: e["sha256"] for p, e in expected.items() if p != DATABASE}
+    if files != listed:
+        raise IntegrityError("the backup's files and its attachment records differ")
+    if manifest.get("incidents") != snapshot.count(document, "incidents"):
+        raise IntegrityError("the backup's manifest and database disagree")
+    return BackupContents(
+        backup_id=str(manifest["backup_id"]),
+        created_at=str(manifest["created_at"]),
+        sender_fingerprint=str(manifest["sender"]["fingerprint"]),
+        incidents=snapshot.count(document, "incidents"),
+        files=len(files),
+        bytes=done,
+        document=document,
+    )
+
+
+def _check_signature(manifest: dict[str, Any], manifest_bytes: bytes, signature: bytes) -> None:
+    sender = manifest.get("sender")
+    try:
+        key = bytes.fromhex(str(sender.get("signing_key"))) if isinstance(sender, dict) else b""
+    except ValueError:
+        key = b""
+    if len(key) != 32 or not verify_signature(key, manifest_bytes, signature):
+        raise IntegrityError("the backup's signature does not verify")
+    if isinstance(sender, dict) and sender.get("fingerprint") != signing_fingerprint(key):
+        raise IntegrityError("the backup's sender fingerprint does not match its key")
+
+
+def _parse_manifest(data: bytes) -> dict[str, Any]:
+    try:
+        manifest = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise IntegrityError("the backup's manifest is not valid JSON") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise IntegrityError("this file is not a Carnet travel backup")
+    entries = manifest.get("entries")
+    if not isinstance(entries, list) or not all(
+        isinstance(e, dict)
+        and isinstance(e.get("path"), str)
+        and isinstance(e.get("size"), int)
+        and isinstance(e.get("sha256"), str)
+        for e in entries
+    ):
+        raise IntegrityError("the backup's manifest has no valid entry list")
+    for key in ("backup_id", "created_at", "incidents", "sender"):
+        if key not in manifest:
+            raise IntegrityError(f"the backup's manifest lacks {key!r}")
+    return manifest
