@@ -46,6 +46,47 @@ def test_wipe_removes_everything_and_reports_times(vault: VaultFixture, tmp_path
     assert again.code == 5
 
 
+def test_the_warning_names_what_has_not_left_the_laptop(
+    vault: VaultFixture, tmp_path: Path
+) -> None:
+    """One line: outbox bundles always; never-exported incidents when unlocked."""
+    with_evidence(vault, tmp_path)
+    ok(vault.run("incident", "add", "--title", "Second"))
+    org = tmp_path / "org.key"
+    made = run_carnet(
+        vault.cenv,
+        "keygen",
+        "--out",
+        str(org),
+        "--new-passphrase-file",
+        "-",
+        "--kdf-profile",
+        "interactive",
+        stdin="org passphrase 1\n",
+    )
+    public = next(w for w in ok(made).split() if w.startswith("carnetpk1"))
+    ok(vault.run("export", "--to", public, "--incident", "1"))
+    locked = run_carnet(vault.cenv, "wipe")  # no terminal, no --yes: warns, then refuses
+    warning = [line for line in locked.err.splitlines() if line.startswith("Warning")]
+    assert len(warning) == 1
+    assert "1 bundle(s) in the outbox" in warning[0] and "not counted while locked" in warning[0]
+    unlocked = vault.run("wipe")
+    warning = [line for line in unlocked.err.splitlines() if line.startswith("Warning")]
+    assert len(warning) == 1
+    assert "1 bundle(s) in the outbox, 1 incident(s) never exported" in warning[0]
+    assert (vault.cenv.vault / "header").exists()
+    wrong = run_carnet(
+        vault.cenv,
+        "wipe",
+        "--yes",
+        "--passphrase-file",
+        str(vault.cenv.secret_file("nope nope nope", "bad")),
+    )
+    assert wrong.code == 0, wrong.err  # a wrong passphrase never stops a wipe
+    assert "not counted while locked" in wrong.err
+    assert not vault.cenv.vault.exists()
+
+
 def test_without_a_terminal_wipe_needs_yes(vault: VaultFixture) -> None:
     result = run_carnet(vault.cenv, "wipe")
     assert result.code == 2 and "--yes" in result.err
