@@ -12,7 +12,6 @@ each at most once, and each named in the manifest.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import re
@@ -23,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
-from app.chunk_io import ChunkReader, prefetch
 from app.errors import CannotUnlockError, IntegrityError, StorageError, UsageError
 from app.export.exporter import (
     ATTACHMENTS_DIR,
@@ -34,8 +32,9 @@ from app.export.exporter import (
     REPORT,
     SIGNATURE,
 )
+from app.export.tar_stream import sealed_members
 from app.fsutil import make_private_dir
-from crypto.bundle import NotAddressedError, open_bundle
+from crypto.bundle import NotAddressedError
 from crypto.errors import CryptoError
 from crypto.recipient_keys import RecipientKeyPair
 from crypto.signing import fingerprint as signing_fingerprint
@@ -103,55 +102,42 @@ def _read(path: Path, keys: RecipientKeyPair, out: Path | None) -> BundleSummary
 
 
 def _walk(source: BinaryIO, keys: RecipientKeyPair, staging: Path | None) -> BundleSummary:
-    plain = ChunkReader(prefetch(open_bundle(source, keys.public_key, keys.secret_key)))
-    buffered = io.BufferedReader(plain, buffer_size=_COPY)
     manifest: dict[str, Any] | None = None
     manifest_bytes = b""
     signature: bytes | None = None
     expected: dict[str, dict[str, Any]] = {}
     seen: set[str] = set()
     total = 0
-    with tarfile.open(fileobj=buffered, mode="r|", bufsize=_COPY) as tar:
-        tar.copybufsize = _COPY  # type: ignore[attr-defined]  # not in typeshed; TarFile has it
-        for index, member in enumerate(tar):
-            name = _checked_name(member)
-            if name in seen:
-                raise IntegrityError(f"the bundle holds {name!r} twice")
-            seen.add(name)
-            data_file = tar.extractfile(member)
-            if data_file is None:
-                raise IntegrityError(f"the bundle's member {name!r} has no data")
-            if index == 0:
-                if name != MANIFEST or member.size > MAX_MANIFEST_BYTES:
-                    raise IntegrityError("the bundle does not start with its manifest")
-                manifest_bytes = data_file.read()
-                manifest = _parse_manifest(manifest_bytes)
-                expected = {e["path"]: e for e in manifest["entries"]}
-                continue
-            if name == SIGNATURE:
-                if index != 1 or member.size != SIGNATURE_BYTES:
-                    raise IntegrityError("the bundle's signature is misplaced or malformed")
-                signature = data_file.read()
-                continue
-            entry = expected.get(name)
-            if entry is None:
-                raise IntegrityError(f"the bundle holds {name!r}, which its manifest does not list")
-            if member.size != entry["size"]:
-                raise IntegrityError(f"{name}: size differs from the manifest")
-            digest = _copy(data_file, staging / name if staging else None)
-            if digest != entry["sha256"]:
-                raise IntegrityError(f"{name}: SHA-256 differs from the manifest")
-            total += member.size
+    members = sealed_members(source, keys.public_key, keys.secret_key, "bundle")
+    for index, member, data_file in members:
+        name = _checked_name(member)
+        seen.add(name)
+        if index == 0:
+            if name != MANIFEST or member.size > MAX_MANIFEST_BYTES:
+                raise IntegrityError("the bundle does not start with its manifest")
+            manifest_bytes = data_file.read()
+            manifest = _parse_manifest(manifest_bytes)
+            expected = {e["path"]: e for e in manifest["entries"]}
+            continue
+        if name == SIGNATURE:
+            if index != 1 or member.size != SIGNATURE_BYTES:
+                raise IntegrityError("the bundle's signature is misplaced or malformed")
+            signature = data_file.read()
+            continue
+        entry = expected.get(name)
+        if entry is None:
+            raise IntegrityError(f"the bundle holds {name!r}, which its manifest does not list")
+        if member.size != entry["size"]:
+            raise IntegrityError(f"{name}: size differs from the manifest")
+        digest = _copy(data_file, staging / name if staging else None)
+        if digest != entry["sha256"]:
+            raise IntegrityError(f"{name}: SHA-256 differs from the manifest")
+        total += member.size
     if manifest is None:
         raise IntegrityError("the bundle has no manifest")
     missing = sorted(set(expected) - seen)
     if missing:
         raise IntegrityError(f"the bundle lacks {missing[0]!r}, which its manifest lists")
-    while chunk := buffered.read(_COPY):  # the padding, then the final authentication
-        if chunk.count(0) != len(chunk):
-            raise IntegrityError("the bundle holds data after its archive")
-    if not plain.finished:
-        raise IntegrityError("the bundle was not read to its end")
     sender = manifest["sender"]
     fingerprint = None
     if manifest["signed"]:

@@ -1,8 +1,8 @@
-"""Writing a tar stream straight into a bundle: members from bytes or from chunk streams.
+"""A tar stream straight into a bundle, and back out of one, member by member.
 
-Shared by the export to organisations and the travel backup. Member metadata is fixed
-(mode 0600, no owner names, the bundle's time) so a member says nothing about the
-machine it came from.
+Shared by the export to organisations and the travel backup, and by their readers.
+Member metadata is fixed (mode 0600, no owner names, the bundle's time) so a member says
+nothing about the machine it came from.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ import os
 import tarfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, BinaryIO
 
-from app.chunk_io import ChunkReader
-from app.errors import StorageError
+from app.chunk_io import ChunkReader, prefetch
+from app.errors import IntegrityError, StorageError
 from app.fsutil import PRIVATE_FILE_MODE, fsync_dir
-from crypto.bundle import BundleWriter
+from crypto.bundle import BundleWriter, open_bundle
 
 COPY_CHUNK = 1024 * 1024
 
@@ -111,3 +111,39 @@ def write_bundle_file(
 def _remove(path: Path) -> None:
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
+
+
+def sealed_members(
+    source: BinaryIO, public_key: bytes, secret_key: bytes, what: str
+) -> Iterator[tuple[int, tarfile.TarInfo, IO[bytes]]]:
+    """The regular-file members of the tar stream sealed in a bundle, one at a time.
+
+    Each member's bytes are authenticated chunk by chunk as they are read; once the
+    last member has been yielded, the padding must be all zeros and the payload's final
+    tag must verify. So a caller that runs this out has authenticated every byte, and
+    one that stops early (raising) has trusted nothing it did not check itself.
+    Links, folders, devices and a name seen twice are refused.
+    """
+    plain = ChunkReader(prefetch(open_bundle(source, public_key, secret_key)))
+    buffered = io.BufferedReader(plain, buffer_size=COPY_CHUNK)
+    seen: set[str] = set()
+    with tarfile.open(fileobj=buffered, mode="r|", bufsize=COPY_CHUNK) as tar:
+        tar.copybufsize = COPY_CHUNK  # type: ignore[attr-defined]  # not in typeshed; TarFile has it
+        for index, member in enumerate(tar):
+            name = member.name
+            if not member.isreg():
+                raise IntegrityError(
+                    f"the {what} holds a link, folder or device ({name!r}); refused"
+                )
+            if name in seen:
+                raise IntegrityError(f"the {what} holds {name!r} twice")
+            seen.add(name)
+            stream = tar.extractfile(member)
+            if stream is None:
+                raise IntegrityError(f"the {what}'s member {name!r} has no data")
+            yield index, member, stream
+    while chunk := buffered.read(COPY_CHUNK):  # the padding, then the final authentication
+        if chunk.count(0) != len(chunk):
+            raise IntegrityError(f"the {what} holds data after its archive")
+    if not plain.finished:
+        raise IntegrityError(f"the {what} was not read to its end")

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import json
 import os
 import re
@@ -25,7 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
-from app.chunk_io import ChunkReader, prefetch
 from app.custody import CustodyAction
 from app.device_share import DeviceShareStore
 from app.errors import (
@@ -39,6 +37,7 @@ from app.errors import (
 )
 from app.evidence.blobs import BlobStore
 from app.evidence.streaming import seal
+from app.export.tar_stream import sealed_members
 from app.fsutil import fsync_dir
 from app.notebook import Notebook
 from app.paths import VaultPaths
@@ -47,7 +46,7 @@ from app.store.migrations import LATEST_VERSION
 from app.travel import snapshot
 from app.travel.backup import DATABASE, FILES_DIR, FORMAT, MANIFEST, SIGNATURE
 from app.vault import VaultService
-from crypto.bundle import NotAddressedError, open_bundle
+from crypto.bundle import NotAddressedError
 from crypto.errors import ChecksumError, CryptoError, MalformedError
 from crypto.kdf import KdfProfile
 from crypto.recovery_key import backup_keypair, decode_recovery_key
@@ -224,66 +223,53 @@ def _walk(
     progress: Progress,
     stage: str,
 ) -> BackupContents:
-    plain = ChunkReader(prefetch(open_bundle(source, public, secret)))
-    buffered = io.BufferedReader(plain, buffer_size=_COPY)
     manifest: dict[str, Any] | None = None
     manifest_bytes = signature = b""
     expected: dict[str, dict[str, Any]] = {}
     seen: set[str] = set()
     document: dict[str, Any] | None = None
     total = done = 0
-    with tarfile.open(fileobj=buffered, mode="r|", bufsize=_COPY) as tar:
-        for index, member in enumerate(tar):
-            name = member.name
-            if not member.isreg() or name in seen:
-                raise IntegrityError(f"the backup holds an unexpected member ({name!r})")
-            seen.add(name)
-            stream = tar.extractfile(member)
-            if stream is None:
-                raise IntegrityError(f"the backup's member {name!r} has no data")
-            if index == 0:
-                if name != MANIFEST or member.size > MAX_MANIFEST_BYTES:
-                    raise IntegrityError("this file is not a Carnet travel backup")
-                manifest_bytes = stream.read()
-                manifest = _parse_manifest(manifest_bytes)
-                expected = {e["path"]: e for e in manifest["entries"]}
-                total = sum(int(e["size"]) for e in manifest["entries"])
-                continue
-            if index == 1:
-                if name != SIGNATURE or member.size != SIGNATURE_BYTES:
-                    raise IntegrityError("the backup's signature is missing or malformed")
-                signature = stream.read()
-                _check_signature(manifest or {}, manifest_bytes, signature)
-                continue
-            entry = expected.get(name)
-            if entry is None or member.size != entry["size"]:
-                raise IntegrityError(f"the backup holds {name!r}, which its manifest does not list")
-            if name == DATABASE:
-                if index != 2 or member.size > MAX_DATABASE_BYTES:
-                    raise IntegrityError("the backup's database is misplaced or too large")
-                data = stream.read()
-                if hashlib.sha256(data).hexdigest() != entry["sha256"]:
-                    raise IntegrityError("the backup's database differs from its manifest")
-                document = snapshot.parse(data, LATEST_VERSION)
-                done += len(data)
-                continue
-            uid = name.removeprefix(f"{FILES_DIR}/")
-            if document is None or not _UID.fullmatch(uid):
-                raise IntegrityError(f"the backup holds {name!r} out of place")
-            if sink(uid, stream, entry["sha256"]) != entry["sha256"]:
-                raise IntegrityError(f"{name}: SHA-256 differs from the manifest")
-            done += member.size
-            progress(done, total, stage)
+    for index, member, stream in sealed_members(source, public, secret, "backup"):
+        name = member.name
+        seen.add(name)
+        if index == 0:
+            if name != MANIFEST or member.size > MAX_MANIFEST_BYTES:
+                raise IntegrityError("this file is not a Carnet travel backup")
+            manifest_bytes = stream.read()
+            manifest = _parse_manifest(manifest_bytes)
+            expected = {e["path"]: e for e in manifest["entries"]}
+            total = sum(int(e["size"]) for e in manifest["entries"])
+            continue
+        if index == 1:
+            if name != SIGNATURE or member.size != SIGNATURE_BYTES:
+                raise IntegrityError("the backup's signature is missing or malformed")
+            signature = stream.read()
+            _check_signature(manifest or {}, manifest_bytes, signature)
+            continue
+        entry = expected.get(name)
+        if entry is None or member.size != entry["size"]:
+            raise IntegrityError(f"the backup holds {name!r}, which its manifest does not list")
+        if name == DATABASE:
+            if index != 2 or member.size > MAX_DATABASE_BYTES:
+                raise IntegrityError("the backup's database is misplaced or too large")
+            data = stream.read()
+            if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+                raise IntegrityError("the backup's database differs from its manifest")
+            document = snapshot.parse(data, LATEST_VERSION)
+            done += len(data)
+            continue
+        uid = name.removeprefix(f"{FILES_DIR}/")
+        if document is None or not _UID.fullmatch(uid):
+            raise IntegrityError(f"the backup holds {name!r} out of place")
+        if sink(uid, stream, entry["sha256"]) != entry["sha256"]:
+            raise IntegrityError(f"{name}: SHA-256 differs from the manifest")
+        done += member.size
+        progress(done, total, stage)
     if manifest is None or document is None or not signature:
         raise IntegrityError("the backup is incomplete")
     missing = sorted(set(expected) - seen)
     if missing:
         raise IntegrityError(f"the backup lacks {missing[0]!r}, which its manifest lists")
-    while chunk := buffered.read(_COPY):  # the padding, then the final authentication
-        if chunk.count(0) != len(chunk):
-            raise IntegrityError("the backup holds data after its archive")
-    if not plain.finished:
-        raise IntegrityError("the backup was not read to its end")
     files = {
         f"{FILES_DIR}/{uid}": sha
         for uid, (sha, _size) in snapshot.attachment_rows(document).items()
