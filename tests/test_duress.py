@@ -9,19 +9,21 @@ raised before the passphrase is tried.
 from __future__ import annotations
 
 import hashlib
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 import app.vault
-from app.device_share import NoDeviceShares
+from app.device_share import KEYRING_SERVICE, NoDeviceShares
 from app.errors import WrongPassphraseError
 from app.paths import VaultPaths
 from app.vault import VaultService
 from crypto.header import HEADER_BYTES, LOCKOUT_HEADER_BYTES, parse_header
 from crypto.kdf import KdfProfile
-from tests.conftest import PASSPHRASE, CarnetEnv, Result
+from tests.conftest import PASSPHRASE, CarnetEnv, Result, run_carnet
+from tests.keyring_service import SecretService
 from tests.test_cli_vault import (
     DURESS,
     add_incident,
@@ -30,6 +32,7 @@ from tests.test_cli_vault import (
     titles,
     with_pw,
 )
+from tests.test_keyring import init_vault, share_required, vault_id_hex
 
 CANARY = "CANARY-DURESS-7f3e9b"
 WRONG = "not the passphrase at all"
@@ -288,3 +291,32 @@ def test_recovery_resets_the_count_and_duress_keeps_the_setting(
     assert lockout_status(cli, carnet_env) == "wipe after 4 failed unlocks in a row (0 so far)"
     digest = hashlib.sha256(header_of(carnet_env)).hexdigest()
     assert len(digest) == 64
+
+
+@pytest.mark.keyring
+def test_duress_with_the_keyring_replaces_the_device_share_too(
+    carnet_env: CarnetEnv, secret_service: SecretService, tmp_path: Path
+) -> None:
+    """The old share is deleted (so a forensic copy cannot be opened), a new one made."""
+    duress_file = carnet_env.secret_file(DURESS, name="duress")
+    fixture, _ = init_vault(carnet_env, "--duress-passphrase-file", str(duress_file))
+    old_id = vault_id_hex(carnet_env.vault)
+    image = tmp_path / "forensic-image"
+    shutil.copytree(carnet_env.vault, image)
+    listed = run_carnet(carnet_env, "incident", "list", "--passphrase-file", str(duress_file))
+    assert listed.code == 0, listed.err
+    new_id = vault_id_hex(carnet_env.vault)
+    assert new_id != old_id
+    assert secret_service.get_password(KEYRING_SERVICE, old_id) is None
+    assert secret_service.get_password(KEYRING_SERVICE, new_id) is not None
+    assert share_required(carnet_env.vault)
+    copy = run_carnet(
+        carnet_env,
+        "--vault",
+        str(image),
+        "incident",
+        "list",
+        "--passphrase-file",
+        str(fixture.passphrase_file),
+    )
+    assert copy.code == 3, copy.err

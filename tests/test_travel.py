@@ -340,5 +340,44 @@ def test_to_a_destination_queues_the_backup_in_the_outbox(
     assert path.parent == carnet_env.vault / "outbox" and path.exists()
     listed = json.loads(ok(run(cli, carnet_env, "outbox", "list", "--json")))
     assert [item["path"] for item in listed] == [str(path)]
+
+    # The organisation can hold it for the defender, and rebuild it with its own key.
+    org_pw = key_file(carnet_env, "org passphrase 1", "org-pw")
+    as_export = cli(
+        "bundle",
+        "verify",
+        str(path),
+        "--key",
+        str(tmp_path / "org.key"),
+        "--passphrase-file",
+        org_pw,
+    )
+    assert_error(as_export, 2, "travel backup")
+    org_vault = CarnetEnv(carnet_env.root, carnet_env.env, tmp_path / "org-vault")
+    rebuilt = cli(
+        "travel",
+        "restore",
+        str(path),
+        "--key",
+        str(tmp_path / "org.key"),
+        "--passphrase-file",
+        org_pw,
+        "--new-passphrase-file",
+        "-",
+        "--kdf-profile",
+        "interactive",
+        "--no-keyring",
+        stdin=NEW_PASSPHRASE,
+        env=org_vault,
+    )
+    assert rebuilt.code == 0, rebuilt.err
+    assert "NEW RECOVERY KEY" in rebuilt.out
+    assert titles_of(cli, org_vault, NEW_PASSPHRASE) == ["Queued"]
+
     wipe = cli("wipe", "--yes")
     assert "1 bundle(s) in the outbox" in wipe.err
+
+
+def titles_of(cli: Cli, cenv: CarnetEnv, passphrase: str) -> list[str]:
+    listed = run(cli, cenv, "incident", "list", passphrase=passphrase, env=cenv)
+    return [line.split("\t")[-1] for line in ok(listed).splitlines()]

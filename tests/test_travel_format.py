@@ -29,7 +29,7 @@ from app.notebook import Notebook
 from app.paths import VaultPaths
 from app.travel import snapshot
 from app.travel.backup import DATABASE, FORMAT, MANIFEST, SIGNATURE, write_backup
-from app.travel.restore import restore_backup, verify_backup
+from app.travel.restore import recovery_recipient, restore_backup, verify_backup
 from app.vault import VaultService
 from crypto.kdf import KdfProfile
 from crypto.recovery_key import backup_keypair, decode_recovery_key
@@ -84,7 +84,7 @@ def test_any_damage_is_refused_cleanly(
     path = root / "damaged.carnet"
     path.write_bytes(bytes(damaged))
     with pytest.raises(Exception) as caught:
-        verify_backup(path, key)
+        verify_backup(path, recovery_recipient(key))
     assert _expected_error(caught.value), repr(caught.value)
 
 
@@ -92,7 +92,7 @@ def test_the_untouched_backup_verifies(made: tuple[bytes, bytes, Path]) -> None:
     key, good, root = made
     path = root / "good.carnet"
     path.write_bytes(good)
-    contents = verify_backup(path, key)
+    contents = verify_backup(path, recovery_recipient(key))
     assert (contents.incidents, contents.files) == (1, 1)
 
 
@@ -164,10 +164,11 @@ def _restore_refused(root: Path, key: bytes, path: Path, match: str) -> None:
     with pytest.raises(IntegrityError, match=match):
         restore_backup(
             path,
-            key,
+            recovery_recipient(key),
             VaultPaths(cenv_vault),
             PASSPHRASE,
             NoDeviceShares(),
+            recovery_key=key,
             profile=KdfProfile.INTERACTIVE,
             use_keyring=False,
         )
@@ -184,10 +185,11 @@ def test_a_faithful_re_seal_restores(made: tuple[bytes, bytes, Path]) -> None:
     target = root / "faithful"
     restore_backup(
         path,
-        key,
+        recovery_recipient(key),
         VaultPaths(target),
         PASSPHRASE,
         NoDeviceShares(),
+        recovery_key=key,
         profile=KdfProfile.INTERACTIVE,
         use_keyring=False,
     )
@@ -254,10 +256,11 @@ def test_a_backup_for_another_key_is_refused_before_anything_is_written(
     with pytest.raises(CannotUnlockError):
         restore_backup(
             path,
-            bytes(32),
+            recovery_recipient(bytes(32)),
             VaultPaths(carnet_env.vault),
             PASSPHRASE,
             NoDeviceShares(),
+            recovery_key=None,
             profile=KdfProfile.INTERACTIVE,
             use_keyring=False,
         )

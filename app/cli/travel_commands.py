@@ -9,13 +9,18 @@ from app.cli.context import Context, Subcommands
 from app.cli.wipe_commands import wipe_after_warning
 from app.device_share import KeyringDeviceShares, NoDeviceShares
 from app.errors import CannotUnlockError, IntegrityError, UsageError
+from app.key_files import load_key_file
 from app.paths import VaultPaths
 from app.travel.backup import recovery_public_key, write_backup
-from app.travel.restore import recovery_key_bytes, restore_backup, verify_backup
+from app.travel.restore import (
+    recovery_key_bytes,
+    recovery_recipient,
+    restore_backup,
+    verify_backup,
+)
 from app.unsent import count_unsent
 from app.wipe import WipeService
 from crypto.kdf import KdfProfile
-from crypto.recovery_key import backup_keypair
 
 
 def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
@@ -54,7 +59,16 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
         help="build a new vault from a travel backup and the recovery key",
     )
     restore.add_argument("bundle", type=Path, metavar="BUNDLE")
-    restore.add_argument("--recovery-key-file", metavar="F")
+    restore.add_argument(
+        "--recovery-key-file", metavar="F", help="read the recovery key from F (- for stdin)"
+    )
+    restore.add_argument(
+        "--key",
+        metavar="KEYFILE",
+        type=Path,
+        help="(organisations) open a backup sealed to you with your key file instead; its "
+        "passphrase comes from --passphrase-file or a prompt",
+    )
     restore.add_argument("--new-passphrase-file", metavar="F")
     restore.add_argument("--kdf-profile", choices=[p.value for p in KdfProfile], default="moderate")
     restore.add_argument("--no-keyring", action="store_true")
@@ -76,7 +90,7 @@ def cmd_prepare(ctx: Context) -> int:
         recovery_key = recovery_key_bytes(text)
     with ctx.open_notebook() as notebook:
         mine = recovery_public_key(notebook)
-        if recovery_key is not None and bytes(backup_keypair(recovery_key).public_key) != mine:
+        if recovery_key is not None and recovery_recipient(recovery_key).public_key != mine:
             raise CannotUnlockError("this recovery key is not this vault's; nothing written")
         result = write_backup(notebook, args.to, args.out, progress=ctx.progress())
         unsent = count_unsent(notebook)
@@ -89,7 +103,7 @@ def cmd_prepare(ctx: Context) -> int:
     ctx.out(str(result.path))
     if recovery_key is None:
         return 0
-    contents = verify_backup(result.path, recovery_key, progress=ctx.progress())
+    contents = verify_backup(result.path, recovery_recipient(recovery_key), progress=ctx.progress())
     if (contents.backup_id, contents.incidents, contents.files) != (
         result.backup_id,
         result.incidents,
@@ -105,16 +119,27 @@ def cmd_prepare(ctx: Context) -> int:
 
 def cmd_restore(ctx: Context) -> int:
     args = ctx.args
-    text = ctx.secrets.existing(args.recovery_key_file, "recovery key", "--recovery-key-file")
-    recovery_key = recovery_key_bytes(text)
+    recovery_key = None
+    if args.key is not None:
+        if args.recovery_key_file is not None:
+            raise UsageError("give either --key or --recovery-key-file, not both")
+        key_passphrase = ctx.secrets.existing(
+            getattr(args, "passphrase_file", None), "key file passphrase"
+        )
+        keys = load_key_file(args.key, key_passphrase)
+    else:
+        text = ctx.secrets.existing(args.recovery_key_file, "recovery key", "--recovery-key-file")
+        recovery_key = recovery_key_bytes(text)
+        keys = recovery_recipient(recovery_key)
     passphrase = ctx.secrets.new(args.new_passphrase_file)
     shares = NoDeviceShares() if args.no_keyring else KeyringDeviceShares()
     result = restore_backup(
         args.bundle,
-        recovery_key,
+        keys,
         VaultPaths(ctx.paths.root),
         passphrase,
         shares,
+        recovery_key=recovery_key,
         profile=KdfProfile(args.kdf_profile),
         use_keyring=not args.no_keyring,
         progress=ctx.progress(),
@@ -125,5 +150,12 @@ def cmd_restore(ctx: Context) -> int:
         f"{contents.incidents} incident(s) and {contents.files} file(s) from the backup of "
         f"{contents.created_at}, made on device {contents.sender_fingerprint}."
     )
-    ctx.out("Your recovery key is unchanged; the custody log records the restore.")
+    ctx.out("The custody log records the restore.")
+    if result.new_recovery_key is None:
+        ctx.out("Your recovery key is unchanged.")
+    else:
+        ctx.out("")
+        ctx.out("NEW RECOVERY KEY for this vault - shown only this once. Write it down:")
+        ctx.out("")
+        ctx.out(f"    {result.new_recovery_key}")
     return 0

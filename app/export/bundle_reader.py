@@ -34,6 +34,7 @@ from app.export.exporter import (
 )
 from app.export.tar_stream import sealed_members
 from app.fsutil import make_private_dir
+from app.travel.backup import FORMAT as TRAVEL_BACKUP_FORMAT
 from crypto.bundle import NotAddressedError
 from crypto.errors import CryptoError
 from crypto.recipient_keys import RecipientKeyPair
@@ -191,6 +192,11 @@ def _parse_manifest(data: bytes) -> dict[str, Any]:
         manifest = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         raise IntegrityError("the bundle's manifest is not valid JSON") from None
+    if isinstance(manifest, dict) and manifest.get("format") == TRAVEL_BACKUP_FORMAT:
+        raise UsageError(
+            "this is a travel backup, not an export: open it with "
+            "'carnet travel restore FILE --key KEYFILE' (it makes a new vault)"
+        )
     if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
         raise IntegrityError("the bundle's manifest is not a Carnet manifest")
     entries = manifest.get("entries")

@@ -20,7 +20,7 @@ import secrets
 import shutil
 import tarfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
@@ -49,6 +49,7 @@ from app.vault import VaultService
 from crypto.bundle import NotAddressedError
 from crypto.errors import ChecksumError, CryptoError, MalformedError
 from crypto.kdf import KdfProfile
+from crypto.recipient_keys import RecipientKeyPair
 from crypto.recovery_key import backup_keypair, decode_recovery_key
 from crypto.signing import fingerprint as signing_fingerprint
 from crypto.signing import verify_signature
@@ -82,6 +83,13 @@ class RestoreResult:
     paths: VaultPaths
     contents: BackupContents
     uses_device_share: bool
+    new_recovery_key: str | None = field(default=None, repr=False)  # restored with --key
+
+
+def recovery_recipient(recovery_key: bytes) -> RecipientKeyPair:
+    """The key pair a travel backup is sealed to, derived from the recovery key."""
+    pair = backup_keypair(recovery_key)
+    return RecipientKeyPair(bytes(pair.public_key), bytes(pair))
 
 
 def recovery_key_bytes(text: str) -> bytes:
@@ -94,25 +102,31 @@ def recovery_key_bytes(text: str) -> bytes:
 
 
 def verify_backup(
-    path: Path, recovery_key: bytes, progress: Progress = no_progress
+    path: Path, keys: RecipientKeyPair, progress: Progress = no_progress
 ) -> BackupContents:
     """Read the whole backup, checking everything; nothing is written anywhere."""
-    return _read(path, recovery_key, _hash_only, progress, STAGE_VERIFYING)
+    return _read(path, keys, _hash_only, progress, STAGE_VERIFYING)
 
 
 def restore_backup(
     path: Path,
-    recovery_key: bytes,
+    keys: RecipientKeyPair,
     paths: VaultPaths,
     passphrase: str,
     shares: DeviceShareStore,
     *,
+    recovery_key: bytes | None,
     profile: KdfProfile = KdfProfile.MODERATE,
     use_keyring: bool = True,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
 ) -> RestoreResult:
-    """A new vault at `paths` holding everything the backup holds; the same recovery key."""
+    """A new vault at `paths` holding everything the backup holds.
+
+    Opened with the recovery key's pair, the new vault keeps that recovery key; opened
+    with an organisation's key (a backup also sealed to it), the new vault gets a new
+    recovery key, reported once in the result.
+    """
     if paths.header.exists() or (paths.root.exists() and any(paths.root.iterdir())):
         raise VaultExistsError(
             f"a vault (or other files) already exists at {paths.root}; "
@@ -140,7 +154,7 @@ def restore_backup(
                 sealed[uid] = (result.blob_id, result.key, result.chunk_size)
                 return result.sha256
 
-            contents = _read(path, recovery_key, into_blob, progress, STAGE_RESTORING)
+            contents = _read(path, keys, into_blob, progress, STAGE_RESTORING)
             _load(notebook, contents, sealed)
         if paths.root.exists():
             paths.root.rmdir()  # empty, checked above
@@ -152,7 +166,8 @@ def restore_backup(
         with contextlib.suppress(Exception):
             shares.delete(vault_id)
         raise
-    return RestoreResult(paths, contents, created.uses_device_share)
+    fresh_key = created.recovery_key if recovery_key is None else None
+    return RestoreResult(paths, contents, created.uses_device_share, fresh_key)
 
 
 def _load(
@@ -193,9 +208,8 @@ def _hash_only(uid: str, stream: IO[bytes], expected: str) -> str:
 
 
 def _read(
-    path: Path, recovery_key: bytes, sink: FileSink, progress: Progress, stage: str
+    path: Path, keys: RecipientKeyPair, sink: FileSink, progress: Progress, stage: str
 ) -> BackupContents:
-    keypair = backup_keypair(recovery_key)
     try:
         handle = path.open("rb")
     except FileNotFoundError:
@@ -204,10 +218,10 @@ def _read(
         raise StorageError(f"cannot read {path}: {exc.strerror or 'I/O error'}") from None
     try:
         with handle:
-            return _walk(handle, bytes(keypair.public_key), bytes(keypair), sink, progress, stage)
+            return _walk(handle, keys.public_key, keys.secret_key, sink, progress, stage)
     except NotAddressedError:
         raise CannotUnlockError(
-            "this recovery key does not open this backup (or the file is not a backup)"
+            "this key does not open this backup (or the file is not a backup)"
         ) from None
     except CryptoError as exc:
         raise IntegrityError(f"the backup does not verify: {exc.message}") from None
