@@ -32,7 +32,14 @@ import sqlcipher3
 from app.device_share import KeyringDeviceShares, NoDeviceShares
 from app.paths import VaultPaths
 from app.vault import PURPOSE_DB_KEY, VaultService, _db_key
-from crypto.header import HEADER_BYTES, new_master_key, new_salt, new_vault_id, parse_header
+from crypto.header import (
+    HEADER_BYTES,
+    LOCKOUT_HEADER_BYTES,
+    new_master_key,
+    new_salt,
+    new_vault_id,
+    parse_header,
+)
 from crypto.kdf import KdfProfile, derive_key, normalize_passphrase, stretch_passphrase
 from crypto.keyslots import duress_kek, passphrase_kek, recovery_kek
 from crypto.recovery_key import (
@@ -514,8 +521,34 @@ def test_the_document_holds_the_inputs_and_intermediate_values() -> None:
         assert f"`{value.strip('`')}`" in text, value
 
 
+def _layout_rows(text: str) -> list[tuple[int, int, str]]:
+    rows = re.findall(r"^\| (\d+) \| (\d+) \| ([^|]+?) \|", text, flags=re.MULTILINE)
+    return [(int(offset), int(size), name) for offset, size, name in rows]
+
+
+def test_the_document_version_2_table_is_the_parsers() -> None:
+    section = _doc().split("### Version 2", 1)[1].split("\n## ", 1)[0]
+    rows = _layout_rows(section)
+    assert [(o, n) for o, _s, n in rows] == [
+        (274, "wipe after"),
+        (276, "header MAC"),
+        (308, "failed unlocks"),
+    ]
+    assert rows[-1][0] + rows[-1][1] == LOCKOUT_HEADER_BYTES
+    header = parse_header(VECTOR_B).with_wipe_after(0x0102, MASTER_KEY).with_failed_unlocks(7)
+    data = header.to_bytes()
+    by_name = {name: data[offset : offset + size] for offset, size, name in rows}
+    assert by_name["wipe after"] == b"\x01\x02"
+    assert by_name["header MAC"] == header.mac
+    assert by_name["failed unlocks"] == b"\x00\x07"
+
+
 def test_the_document_layout_table_is_the_parsers() -> None:
-    rows = re.findall(r"^\| (\d+) \| (\d+) \| ([^|]+?) \|", _doc(), flags=re.MULTILINE)
+    rows = re.findall(
+        r"^\| (\d+) \| (\d+) \| ([^|]+?) \|",
+        _doc().split("### Version 2", 1)[0],
+        flags=re.MULTILINE,
+    )
     layout = [(int(offset), int(size), name) for offset, size, name in rows]
     assert layout[0][2] == "magic"
     position = 0
