@@ -10,7 +10,9 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from app.errors import StorageError
 
@@ -33,6 +35,35 @@ def fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+@contextlib.contextmanager
+def write_then_rename(target: Path, what: str) -> Iterator[BinaryIO]:
+    """A new file written under a hidden partial name beside `target`, renamed into place
+    only when the block completes; fsynced before the rename. On any failure, a cancel
+    included, the partial file is removed and nothing is left at `target`. An OSError
+    becomes a StorageError naming `what`."""
+    partial = target.with_name(f".{target.name}.{secrets.token_hex(6)}.partial")
+    try:
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+    except OSError as exc:
+        raise StorageError(f"could not write {what}: {exc.strerror or 'I/O error'}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        raise StorageError(f"could not write {what}: {exc.strerror or 'I/O error'}") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        raise
+    with contextlib.suppress(OSError):
+        fsync_dir(target.parent)
 
 
 def atomic_write(path: Path, data: bytes) -> None:

@@ -153,9 +153,7 @@ def _craft(
 
     target = root / "crafted.carnet"
     target.unlink(missing_ok=True)
-    write_bundle_file(
-        target, root / ".crafted.partial", [bytes(backup_keypair(key).public_key)], fill
-    )
+    write_bundle_file(target, [bytes(backup_keypair(key).public_key)], fill)
     return target
 
 

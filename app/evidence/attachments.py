@@ -10,12 +10,10 @@ a batch loses nothing else.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import json
 import os
-import secrets
 import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path, PurePath
@@ -29,7 +27,6 @@ from app.errors import (
     IntegrityError,
     NotFoundError,
     RefusedFileError,
-    StorageError,
     UsageError,
 )
 from app.evidence import streaming
@@ -37,7 +34,7 @@ from app.evidence.blobs import BlobStore
 from app.evidence.capture import CaptureMetadata, read_capture_metadata
 from app.evidence.images import MAX_STRIP_BYTES, strip_image
 from app.evidence.media import HEAD_BYTES, sniff_media_type
-from app.fsutil import PRIVATE_FILE_MODE, fsync_dir, overwrite_and_unlink
+from app.fsutil import overwrite_and_unlink, write_then_rename
 from app.incidents import require_incident
 from app.models import Attachment, AttachOutcome
 from app.progress import CancelToken, Progress, no_progress
@@ -279,31 +276,14 @@ class AttachmentService:
             raise UsageError(f"{target} already exists; choose another path")
         if not target.parent.is_dir():
             raise UsageError(f"no folder {target.parent}")
-        partial = target.with_name(f".{target.name}.{secrets.token_hex(6)}.partial")
-        try:
-            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
-        except OSError as exc:
-            raise StorageError(f"could not write {target.name}: {_os_reason(exc)}") from None
         done = 0
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                for chunk in self.chunks(attachment_id):
-                    if cancel is not None:
-                        cancel.raise_if_cancelled()
-                    handle.write(chunk)
-                    done += len(chunk)
-                    progress(done, attachment.size, STAGE_EXTRACTING)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(partial, target)
-        except OSError as exc:
-            _remove_quietly(partial)
-            raise StorageError(f"could not write {target.name}: {_os_reason(exc)}") from None
-        except BaseException:
-            _remove_quietly(partial)
-            raise
-        with contextlib.suppress(OSError):
-            fsync_dir(target.parent)
+        with write_then_rename(target, target.name) as handle:
+            for chunk in self.chunks(attachment_id):
+                if cancel is not None:
+                    cancel.raise_if_cancelled()
+                handle.write(chunk)
+                done += len(chunk)
+                progress(done, attachment.size, STAGE_EXTRACTING)
         self.custody.record(
             CustodyAction.EXTRACT,
             _subject(attachment_id),
@@ -488,8 +468,3 @@ def _attachment(row: Any) -> Attachment:
 
 def _os_reason(exc: OSError) -> str:
     return exc.strerror.lower() if exc.strerror else "I/O error"
-
-
-def _remove_quietly(path: Path) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        path.unlink()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import secrets
 import tarfile
 import uuid
 from collections.abc import Sequence
@@ -162,7 +161,7 @@ class Exporter:
         }
         manifest_bytes = _json_bytes(manifest)
         total = sum(len(d) for d in small.values()) + sum(f.attachment.size for f in shipped)
-        target, partial = self._target(out, bundle_id)
+        target = self._target(out, bundle_id)
         done = 0
 
         def fill(tar: tarfile.TarFile) -> None:
@@ -191,7 +190,7 @@ class Exporter:
                     step,
                 )
 
-        payload = write_bundle_file(target, partial, keys, fill)
+        payload = write_bundle_file(target, keys, fill)
         size = target.stat().st_size
         fingerprints = tuple(key_fingerprint(k) for k in keys)
         if out is None:
@@ -284,7 +283,7 @@ class Exporter:
                     thumbs[f.path] = uri
         return thumbs
 
-    def _target(self, out: Path | None, bundle_id: str) -> tuple[Path, Path]:
+    def _target(self, out: Path | None, bundle_id: str) -> Path:
         if out is None:
             target = self.outbox.new_path(bundle_id)
         else:
@@ -293,8 +292,7 @@ class Exporter:
                 raise UsageError(f"{target} already exists; choose another path")
             if not target.parent.is_dir():
                 raise UsageError(f"no folder {target.parent}")
-        partial = target.with_name(f".{target.name}.{secrets.token_hex(6)}.partial")
-        return target, partial
+        return target
 
 
 def _json_bytes(value: Any) -> bytes:

@@ -7,10 +7,8 @@ nothing about the machine it came from.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import io
-import os
 import tarfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -18,7 +16,7 @@ from typing import IO, Any, BinaryIO
 
 from app.chunk_io import ChunkReader, prefetch
 from app.errors import IntegrityError, StorageError
-from app.fsutil import PRIVATE_FILE_MODE, fsync_dir
+from app.fsutil import write_then_rename
 from crypto.bundle import BundleWriter, open_bundle
 
 COPY_CHUNK = 1024 * 1024
@@ -74,43 +72,22 @@ def _timestamp(text: str) -> float:
 
 
 def write_bundle_file(
-    target: Path, partial: Path, keys: Sequence[bytes], fill: Callable[[tarfile.TarFile], None]
+    target: Path, keys: Sequence[bytes], fill: Callable[[tarfile.TarFile], None]
 ) -> int:
     """Seal the tar stream `fill` writes into `target`; returns the payload's size.
 
-    Written under `partial` (created exclusively, 0600), fsynced, then renamed: a failure
-    or a cancel (any exception from `fill`) leaves no file behind.
+    Written through fsutil.write_then_rename: a failure or a cancel (any exception from
+    `fill`) leaves no file behind.
     """
-    try:
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
-    except OSError as exc:
-        raise StorageError(f"could not write the bundle: {exc.strerror or 'I/O error'}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            writer = BundleWriter(list(keys), handle)
-            with tarfile.open(
-                fileobj=BundleSink(writer), mode="w|", format=tarfile.PAX_FORMAT, bufsize=COPY_CHUNK
-            ) as tar:
-                tar.copybufsize = COPY_CHUNK  # type: ignore[attr-defined]  # not in typeshed; TarFile has it
-                fill(tar)
-            writer.close()
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(partial, target)
-    except OSError as exc:
-        _remove(partial)
-        raise StorageError(f"could not write the bundle: {exc.strerror or 'I/O error'}") from None
-    except BaseException:
-        _remove(partial)
-        raise
-    with contextlib.suppress(OSError):
-        fsync_dir(target.parent)
+    with write_then_rename(target, "the bundle") as handle:
+        writer = BundleWriter(list(keys), handle)
+        with tarfile.open(
+            fileobj=BundleSink(writer), mode="w|", format=tarfile.PAX_FORMAT, bufsize=COPY_CHUNK
+        ) as tar:
+            tar.copybufsize = COPY_CHUNK  # type: ignore[attr-defined]  # not in typeshed; TarFile has it
+            fill(tar)
+        writer.close()
     return writer.plain_bytes
-
-
-def _remove(path: Path) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        path.unlink()
 
 
 def sealed_members(

@@ -113,7 +113,6 @@ def write_backup(
     manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode()
     total = len(database) + sum(size for _sha, size in attachments.values())
     target = _target(notebook, out)
-    partial = target.with_name(f".{target.name}.{secrets.token_hex(6)}.partial")
     done = 0
 
     def fill(tar: tarfile.TarFile) -> None:
@@ -134,7 +133,7 @@ def write_backup(
             chunks = prefetch(notebook.attachments.chunks(ids[uid]))
             add_stream(tar, f"{FILES_DIR}/{uid}", size, chunks, created_at, step)
 
-    payload = write_bundle_file(target, partial, keys, fill)
+    payload = write_bundle_file(target, keys, fill)
     fingerprints = tuple(key_fingerprint(k) for k in keys)
     bundle_bytes = target.stat().st_size
     if out is None:
