@@ -144,6 +144,41 @@ class VaultService:
     ) -> CreatedVault:
         """A new vault. `recovery_key` is given only when restoring a travel backup, so
         the recovery key the person already holds keeps opening the restored vault."""
+        created, _header, _master_key = self._create(
+            passphrase,
+            profile=profile,
+            use_keyring=use_keyring,
+            duress_passphrase=duress_passphrase,
+            recovery_key=recovery_key,
+            progress=progress,
+        )
+        return created
+
+    def create_unlocked(
+        self,
+        passphrase: str,
+        *,
+        profile: KdfProfile = KdfProfile.MODERATE,
+        use_keyring: bool = True,
+        recovery_key: bytes | None = None,
+    ) -> tuple[CreatedVault, VaultSession]:
+        """A new vault, already open: for a restore, which fills it at once (one KDF)."""
+        created, header, master_key = self._create(
+            passphrase, profile=profile, use_keyring=use_keyring, recovery_key=recovery_key
+        )
+        db = Database.open(self.paths.store, _db_key(master_key))
+        return created, VaultSession(self.paths, header, master_key, db)
+
+    def _create(
+        self,
+        passphrase: str,
+        *,
+        profile: KdfProfile,
+        use_keyring: bool,
+        duress_passphrase: str | None = None,
+        recovery_key: bytes | None = None,
+        progress: Progress = no_progress,
+    ) -> tuple[CreatedVault, VaultHeader, bytes]:
         check_new_passphrase(passphrase)
         if duress_passphrase is not None:
             check_new_passphrase(duress_passphrase)
@@ -161,7 +196,7 @@ class VaultService:
                 normalize_passphrase(duress_passphrase), salt, profile
             )
         progress(steps - 1, steps, "creating-store")
-        created, _header, _master_key = self._build(
+        built = self._build(
             stretched,
             salt,
             profile,
@@ -170,7 +205,7 @@ class VaultService:
             recovery_key=recovery_key,
         )
         progress(steps, steps, "done")
-        return created
+        return built
 
     def _build(
         self,

@@ -137,13 +137,16 @@ def restore_backup(
     staging = VaultPaths(
         paths.root.with_name(f".{paths.root.name}.restoring-{secrets.token_hex(6)}")
     )
-    service = VaultService(staging, shares)
-    created = service.create(
-        passphrase, profile=profile, use_keyring=use_keyring, recovery_key=recovery_key
-    )
-    vault_id = service.read_header().vault_id
     try:
-        with Notebook(service.unlock(passphrase)) as notebook:
+        created, session = VaultService(staging, shares).create_unlocked(
+            passphrase, profile=profile, use_keyring=use_keyring, recovery_key=recovery_key
+        )
+    except BaseException:
+        shutil.rmtree(staging.root, ignore_errors=True)
+        raise
+    vault_id = session.header.vault_id
+    try:
+        with Notebook(session) as notebook:
             blobs = BlobStore(staging.blobs)
             sealed: dict[str, tuple[str, bytes, int]] = {}
 
