@@ -48,6 +48,7 @@ class CustodyAction(enum.StrEnum):
     SEND = "send"
     BACKUP = "backup"
     RESTORE = "restore"
+    REKEY = "rekey"
 
 
 @dataclass(frozen=True)
@@ -293,3 +294,18 @@ def _check_json(value: object) -> None:
             _check_json(item)
     elif not isinstance(value, str | int | float | bool | type(None)):
         raise ValidationError("custody details must be JSON values")
+
+
+def remember_previous_signer(conn: Any, public_key: bytes) -> None:
+    """Keep a device key that signed earlier rows (before a rekey or a restore), so that
+    `verify` still checks them; inside the caller's write transaction."""
+    row = conn.execute(
+        "SELECT value FROM meta WHERE key = ?", (META_PREVIOUS_SIGNING_KEYS,)
+    ).fetchone()
+    known = [] if row is None else list(json.loads(row[0]))
+    if public_key.hex() not in known:
+        known.append(public_key.hex())
+    conn.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+        (META_PREVIOUS_SIGNING_KEYS, json.dumps(known)),
+    )

@@ -16,6 +16,14 @@ from app.errors import CannotUnlockError, StorageError
 
 KEYRING_SERVICE = "Carnet device share"
 SHARE_BYTES = 32
+_PENDING_SUFFIX = b"\x00next"
+
+
+def pending_share_id(vault_id: bytes) -> bytes:
+    """Where a new share waits while the header is rewritten to use it: a rotation
+    (passwd, recover, rekey) stores it here first, so that a crash between the keyring
+    and the header never leaves a header whose share is nowhere."""
+    return vault_id + _PENDING_SUFFIX
 
 
 class DeviceShareStore(Protocol):

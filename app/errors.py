@@ -78,3 +78,8 @@ class StorageError(CarnetError):
     """The disk refused a write (full, read-only, permissions). Nothing was changed."""
 
     exit_code = 1
+
+
+class WipeIncompleteError(StorageError):
+    """The erase could not be confirmed: the header is still readable, or the keyring
+    still holds the device share. Never reported as done."""

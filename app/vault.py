@@ -1,52 +1,66 @@
-"""The vault's lifecycle: create, unlock, change passphrase, recover.
+"""The vault's lifecycle: create, unlock, change passphrase, recover, rekey.
+
+The header file is never replaced, only rewritten in place (app/header_store.py): a
+rename would leave the old key slots on the disk for a carver. Every update writes one
+copy, then the other, so a crash leaves one intact; the next unlock settles what it
+finds (app/unlocking.py): it rolls an interrupted update forward or back, finishes an
+interrupted database rekey, and promotes a device share left under its pending name.
 
 Order of writes matters for crash safety. At creation the database is made first and
-the header written last (atomically): a folder without a header is an unfinished
-creation, never a vault. Unlock failures happen before anything is opened for writing,
-so a wrong passphrase changes no byte on disk, unless the user turned on the wipe after
-N failed unlocks: then the header's failed-unlock counter is raised before the passphrase
-is tried (so killing the process after a wrong guess cannot skip the count) and reset
-after a right one.
+the header written last: a folder without a header is an unfinished creation, never a
+vault. Unlock failures change nothing on disk, unless the user turned on the wipe after
+N failed unlocks: then the failed-unlock counter (its own records in the header file, no
+key slot rewritten) is raised before the passphrase is tried, so killing the process
+after a wrong guess cannot skip the count, and reset after a right one.
 
 A duress passphrase opens the duress slot from the same Argon2id output as any unlock.
-The vault is then wiped (app.wipe) and a fresh, empty one is built under that same
-Argon2id output and salt, so the whole costs one KDF and the caller simply gets an
-unlocked session: nothing tells it, or the person watching, that anything else happened.
+The keys are then erased (app.wipe), the old files moved aside with a few renames, and a
+fresh, empty vault is built in their place under that same Argon2id output and salt; the
+old files are removed afterwards, on a thread. So the whole costs one KDF and about what
+a normal unlock costs, and the caller simply gets an unlocked session.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import threading
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import nacl.utils
 
-from app.device_share import SHARE_BYTES, DeviceShareStore
+from app.custody import CustodyAction, CustodyLog, remember_previous_signer
+from app.device_share import SHARE_BYTES, DeviceShareStore, pending_share_id
 from app.errors import (
+    CarnetError,
     DeviceShareMissingError,
     IntegrityError,
+    StorageError,
     ValidationError,
     VaultExistsError,
-    VaultNotFoundError,
     WrongPassphraseError,
 )
-from app.fsutil import atomic_write, make_private_dir, read_capped
+from app.fsutil import make_private_dir
+from app.header_store import HeaderStore
 from app.paths import VaultPaths
 from app.progress import Progress, no_progress
 from app.store.database import Database
-from app.wipe import WipeService
-from crypto.errors import ChecksumError, MalformedError, WrongKeyError
-from crypto.header import (
-    MAX_HEADER_BYTES,
-    VaultHeader,
-    new_master_key,
-    new_salt,
-    new_vault_id,
-    parse_header,
+from app.unlocking import (
+    TAMPERED,
+    DuressOpened,
+    Opened,
+    ShareOption,
+    master_key_of,
+    open_copies,
+    share_options,
 )
+from app.wipe import WipeService, leftover_stashes, remove_stash_in_background
+from crypto.errors import ChecksumError, MalformedError, WrongKeyError
+from crypto.header import VaultHeader, new_master_key, new_salt, new_vault_id
+from crypto.header_file import HeaderFile
 from crypto.kdf import KdfProfile, derive_key, normalize_passphrase, stretch_passphrase
 from crypto.recovery_key import (
     backup_keypair,
@@ -54,12 +68,11 @@ from crypto.recovery_key import (
     encode_recovery_key,
     new_recovery_key,
 )
+from crypto.signing import PURPOSE_SIGNING_SEED, DeviceSigner
 from crypto.vault_keys import (
     HeaderIntegrityError,
     PassphraseConflictError,
-    UnlockKind,
     build_header,
-    open_with_passphrase,
     open_with_recovery_key,
     with_duress,
     with_new_passphrase,
@@ -70,6 +83,17 @@ MAX_WIPE_AFTER = 1000
 PURPOSE_DB_KEY = b"carnet-sqlcipher"
 META_RECOVERY_PUBLIC_KEY = "recovery_public_key"
 META_CREATED_AT = "vault_created_at"
+UPGRADE_NOTICE = (
+    "note: this vault's header now uses the in-place format. Earlier versions of Carnet "
+    "replaced the header file at every change, which can leave old copies of it on the "
+    "disk; run 'carnet rekey' once so that no such copy can ever open this vault."
+)
+
+Notify = Callable[[str], None]
+
+
+def _quiet(_message: str) -> None:
+    return None
 
 
 @dataclass(frozen=True)
@@ -88,18 +112,43 @@ class RecoveredVault:
     keyring_available: bool
 
 
+@dataclass(frozen=True)
+class RekeyReport:
+    previous_signer: str  # fingerprints of the device signing key, before and after
+    signer: str
+    uses_device_share: bool
+
+
+@dataclass(frozen=True)
+class _Unlocked:
+    state: HeaderFile  # the header file as it is after settling
+    header: VaultHeader
+    master_key: bytes = field(repr=False)
+    stretched: bytes = field(repr=False)
+    background: threading.Thread | None = None
+
+
 class VaultSession:
     """An unlocked vault: the database, and the master key for deriving subkeys.
 
     Close it (or use it as a context manager) to lock: the database is closed and the
-    key bytes are overwritten in the buffer this object owns.
+    key bytes are overwritten in the buffer this object owns. `background` is work that
+    goes on after the unlock (removing a wiped vault's old files); `wait()` joins it.
     """
 
-    def __init__(self, paths: VaultPaths, header: VaultHeader, master_key: bytes, db: Database):
+    def __init__(
+        self,
+        paths: VaultPaths,
+        header: VaultHeader,
+        master_key: bytes,
+        db: Database,
+        background: threading.Thread | None = None,
+    ):
         self.paths = paths
         self.header = header
         self._master_key = bytearray(master_key)
         self.db = db
+        self.background = background
 
     def __repr__(self) -> str:
         return f"VaultSession({self.paths.root})"
@@ -108,6 +157,10 @@ class VaultSession:
         if not self._master_key:
             raise ValueError("the vault is locked")
         return derive_key(bytes(self._master_key), purpose)
+
+    def wait(self) -> None:
+        if self.background is not None:
+            self.background.join()
 
     def close(self) -> None:
         for i in range(len(self._master_key)):
@@ -125,12 +178,19 @@ class VaultSession:
 class VaultService:
     """Creates and opens the vault at one path, with one device-share store."""
 
-    def __init__(self, paths: VaultPaths, shares: DeviceShareStore) -> None:
+    def __init__(
+        self, paths: VaultPaths, shares: DeviceShareStore, notify: Notify = _quiet
+    ) -> None:
         self.paths = paths
         self.shares = shares
+        self.headers = HeaderStore(paths.header)
+        self.notify = notify
+
+    def __repr__(self) -> str:
+        return f"VaultService({self.paths.root})"
 
     def exists(self) -> bool:
-        return self.paths.header.exists()
+        return self.headers.exists()
 
     def create(
         self,
@@ -217,8 +277,11 @@ class VaultService:
         duress_stretched: bytes | None = None,
         wipe_after: int = 0,
         recovery_key: bytes | None = None,
+        over_erased_header: bool = False,
     ) -> tuple[CreatedVault, VaultHeader, bytes]:
-        """A new vault in the (empty) folder from an Argon2id output already computed."""
+        """A new vault in the (empty) folder from an Argon2id output already computed.
+        `over_erased_header`: the header file is there, already erased (duress), and is
+        rewritten where it lies rather than created."""
         make_private_dir(self.paths.root)
         keyring_available = use_keyring and self.shares.available()
         device_share = nacl.utils.random(SHARE_BYTES) if keyring_available else None
@@ -235,8 +298,7 @@ class VaultService:
             recovery_key=recovery_key,
             duress_stretched=duress_stretched,
         )
-        if wipe_after:
-            header = header.with_wipe_after(wipe_after, master_key)
+        header = replace(header, wipe_after=wipe_after).upgraded(1, master_key)
         db = Database.open(self.paths.store, _db_key(master_key), create=True)
         try:
             with db.transaction() as conn:
@@ -254,7 +316,10 @@ class VaultService:
             db.close()
         if device_share is not None:
             self.shares.put(vault_id, device_share)
-        atomic_write(self.paths.header, header.to_bytes())
+        if over_erased_header:
+            self.headers.rewrite_whole(header)
+        else:
+            self.headers.create(header)
         created = CreatedVault(
             paths=self.paths,
             recovery_key=encode_recovery_key(recovery_key),
@@ -263,31 +328,39 @@ class VaultService:
         )
         return created, header, master_key
 
+    def read_state(self) -> HeaderFile:
+        """The header file: both copies and the failed-unlock count (no key needed)."""
+        return self.headers.read()
+
     def read_header(self) -> VaultHeader:
-        if not self.paths.header.exists():
-            raise VaultNotFoundError(
-                f"no vault at {self.paths.root} (create one with 'carnet init')"
-            )
-        try:
-            data = read_capped(self.paths.header, MAX_HEADER_BYTES)
-            return parse_header(data)
-        except MalformedError:
-            raise IntegrityError("the vault header is damaged or has been tampered with") from None
-        except OSError as exc:
-            raise IntegrityError(f"the vault header cannot be read: {exc.strerror}") from None
+        """The header in force (the newest intact copy); reports a missing or damaged
+        vault before anything is asked of the person."""
+        return self.read_state().newest
 
     def unlock(self, passphrase: str, progress: Progress = no_progress) -> VaultSession:
-        header, master_key = self._open(passphrase, progress)
-        db = Database.open(self.paths.store, _db_key(master_key))
-        return VaultSession(self.paths, header, master_key, db)
+        opened = self._open(passphrase, progress)
+        db = Database.open(self.paths.store, _db_key(opened.master_key))
+        background = opened.background
+        if background is None:
+            stashes = leftover_stashes(self.paths)  # a killed process's unfinished removal
+            if stashes:
+                background = remove_stash_in_background(stashes[0])
+        return VaultSession(self.paths, opened.header, opened.master_key, db, background)
 
     def change_passphrase(self, old: str, new: str, progress: Progress = no_progress) -> None:
+        """Rewrap the master key under `new`, with a new device share when one is used
+        (the old one is deleted, so a stale header copy cannot be opened here)."""
         check_new_passphrase(new)
-        header, master_key = self._open(old, progress)
-        device_share = self._device_share(header) if header.device_share_required else None
+        opened = self._open(old, progress)
+        if opened.background is not None:
+            opened.background.join()
+        header, master_key = opened.header, opened.master_key
+        share = self._stage_new_share(header.vault_id) if header.device_share_required else None
         progress(1, 2, "deriving-key")
-        updated = _rewrapped(header, master_key, new, device_share)
-        atomic_write(self.paths.header, updated.to_bytes())
+        updated = _rewrapped(header, master_key, new, share)
+        self.headers.write(opened.state, updated.upgraded(opened.state.sequence + 1, master_key))
+        if share is not None:
+            self._promote_share(header.vault_id, share)
         progress(2, 2, "done")
 
     def recover(
@@ -300,43 +373,26 @@ class VaultService:
     ) -> RecoveredVault:
         """Set a new passphrase, and a new device share, from the recovery key."""
         check_new_passphrase(new_passphrase)
-        header = self.read_header()
-        try:
-            recovery_key = decode_recovery_key(recovery_key_text)
-        except ChecksumError as exc:
-            raise WrongPassphraseError(exc.message) from None
-        except MalformedError as exc:
-            raise ValidationError(exc.message) from None
-        try:
-            master_key = open_with_recovery_key(header, recovery_key)
-        except WrongKeyError:
-            raise WrongPassphraseError("this recovery key does not open this vault") from None
-        except HeaderIntegrityError:
-            raise IntegrityError("the vault header is damaged or has been tampered with") from None
+        state = self.read_state()
+        recovery_key = _decoded_recovery_key(recovery_key_text)
+        header, master_key = self._open_with_recovery(state, recovery_key)
         # The database must open with the recovered key before we rewrite anything.
         Database.open(self.paths.store, _db_key(master_key)).close()
         keyring_available = use_keyring and self.shares.available()
-        device_share = nacl.utils.random(SHARE_BYTES) if keyring_available else None
+        share = self._stage_new_share(header.vault_id) if keyring_available else None
         progress(0, 1, "deriving-key")
-        rewrapped = _rewrapped(header, master_key, new_passphrase, device_share)
-        updated = rewrapped.with_failed_unlocks(0)  # the recovery key proves ownership
-        if device_share is not None:
-            self.shares.put(header.vault_id, device_share)
-        elif header.device_share_required:
-            self.shares.delete(header.vault_id)
-        atomic_write(self.paths.header, updated.to_bytes())
+        rewrapped = _rewrapped(header, master_key, new_passphrase, share)
+        self.headers.write(state, rewrapped.upgraded(state.sequence + 1, master_key))
+        if share is not None:
+            self._promote_share(header.vault_id, share)
+        elif any(c is not None and c.device_share_required for c in state.copies):
+            for key in (header.vault_id, pending_share_id(header.vault_id)):
+                self.shares.delete(key)
+        if state.failed_unlocks:  # the recovery key proves ownership
+            self.headers.write_failed_unlocks(self.read_state(), 0)
+        self._migrated(state)
         progress(1, 1, "done")
-        return RecoveredVault(device_share is not None, keyring_available)
-
-    def _device_share(self, header: VaultHeader) -> bytes:
-        share = self.shares.get(header.vault_id)
-        if share is None:
-            raise DeviceShareMissingError(
-                "this vault needs its device share from the system keyring, and the keyring "
-                "does not have it (keyring reset, or another computer); "
-                "use 'carnet recover' with your recovery key"
-            )
-        return share
+        return RecoveredVault(share is not None, keyring_available)
 
     def set_duress(
         self, passphrase: str, duress_passphrase: str | None, progress: Progress = no_progress
@@ -344,8 +400,9 @@ class VaultService:
         """Set, replace or (with None) clear the duress passphrase. The slot stays."""
         if duress_passphrase is not None:
             check_new_passphrase(duress_passphrase)
-        header, master_key = self._open(passphrase, progress)
-        device_share = self._device_share(header) if header.device_share_required else None
+        opened = self._open(passphrase, progress)
+        header, master_key = opened.header, opened.master_key
+        device_share = self._device_share(header)
         duress_stretched = None
         if duress_passphrase is not None:
             progress(1, 2, "deriving-key")
@@ -356,7 +413,7 @@ class VaultService:
             updated = with_duress(header, master_key, duress_stretched, device_share=device_share)
         except PassphraseConflictError:
             raise ValidationError("the duress passphrase must differ from the passphrase") from None
-        atomic_write(self.paths.header, updated.to_bytes())
+        self.headers.write(opened.state, updated.upgraded(opened.state.sequence + 1, master_key))
         progress(2, 2, "done")
 
     def set_wipe_after(
@@ -365,57 +422,213 @@ class VaultService:
         """Turn on (N >= 1) or off (0) the wipe after N failed unlocks in a row."""
         if not 0 <= failures <= MAX_WIPE_AFTER:
             raise ValidationError(f"choose a number of attempts from 1 to {MAX_WIPE_AFTER}")
-        header, master_key = self._open(passphrase, progress)
-        atomic_write(self.paths.header, header.with_wipe_after(failures, master_key).to_bytes())
+        opened = self._open(passphrase, progress)
+        header, master_key = opened.header, opened.master_key
+        updated = replace(header, wipe_after=failures)
+        self.headers.write(opened.state, updated.upgraded(opened.state.sequence + 1, master_key))
+        if opened.state.failed_unlocks:
+            self.headers.write_failed_unlocks(self.read_state(), 0)
 
-    def _open(self, passphrase: str, progress: Progress) -> tuple[VaultHeader, bytes]:
+    def rekey(
+        self, passphrase: str, recovery_key_text: str, progress: Progress = no_progress
+    ) -> RekeyReport:
+        """A new master key: the database rekeyed in place, every slot rewrapped, the
+        device share rotated, the header rewritten in place. After it no earlier copy of
+        the header (from before the in-place format, a backup, a snapshot) opens the
+        vault, with any passphrase or the recovery key.
+
+        Crash-safe: the new header goes into one copy only, then the database is
+        rekeyed (one SQLCipher transaction), then the second copy; an unlock after a
+        crash finds both master keys from the same passphrase and finishes the job
+        (`finish_rekey`). The device signing key is derived from the master key, so it
+        changes too: the old public key is kept so that `custody verify` still checks
+        the older rows, and a custody row records the change.
+        """
+        recovery_key = _decoded_recovery_key(recovery_key_text)
+        opened = self._open(passphrase, progress)
+        if opened.background is not None:
+            opened.background.join()
+        old, old_key = opened.header, opened.master_key
+        try:
+            open_with_recovery_key(old, recovery_key)
+        except WrongKeyError:
+            raise WrongPassphraseError("this recovery key does not open this vault") from None
+        except HeaderIntegrityError:
+            raise IntegrityError(TAMPERED) from None
+        new_key = new_master_key()
+        share = self._stage_new_share(old.vault_id) if old.device_share_required else None
+        fresh = build_header(
+            master_key=new_key,
+            stretched=opened.stretched,
+            salt=old.salt,
+            profile=old.profile,
+            vault_id=old.vault_id,
+            device_share=share,
+            recovery_key=recovery_key,
+            duress_stretched=None,
+        )
+        # The duress slot wraps a random token under the duress passphrase's key, bound
+        # to the preamble, which a rekey keeps: it stays valid as it is.
+        fresh = replace(fresh, duress_slot=old.duress_slot, wipe_after=old.wipe_after)
+        old_signer = DeviceSigner(derive_key(old_key, PURPOSE_SIGNING_SEED))
+        new_signer = DeviceSigner(derive_key(new_key, PURPOSE_SIGNING_SEED))
+        db = Database.open(self.paths.store, _db_key(old_key))
+        try:
+            with db.transaction() as conn:
+                remember_previous_signer(conn, old_signer.public_key)
+            state = opened.state
+            progress(1, 3, "rekeying")
+            self.headers.write_copy(
+                state, 1 - state.newest_index, fresh.upgraded(state.sequence + 1, new_key)
+            )
+            db.rekey(_db_key(new_key))
+            progress(2, 3, "rekeying")
+            state = self.read_state()
+            self.headers.write(state, fresh.upgraded(state.sequence + 1, new_key))
+            CustodyLog(db, new_signer).record(
+                CustodyAction.REKEY, "vault", None, {"previous_signer": old_signer.fingerprint}
+            )
+        finally:
+            db.close()
+        if share is not None:
+            self._promote_share(old.vault_id, share)
+        progress(3, 3, "done")
+        return RekeyReport(
+            previous_signer=old_signer.fingerprint,
+            signer=new_signer.fingerprint,
+            uses_device_share=share is not None,
+        )
+
+    def _open(self, passphrase: str, progress: Progress) -> _Unlocked:
         """The header and master key for a passphrase; a duress one swaps the vault first."""
-        header = self.read_header()
-        device_share = self._device_share(header) if header.device_share_required else None
-        if header.wipe_after:
+        state = self.read_state()
+        options = share_options(state, self.shares)
+        wipe_after = state.newest.wipe_after
+        if wipe_after:
             # Counted before trying: a process killed once the guess proved wrong has
             # already paid for it.
-            header = header.with_failed_unlocks(header.failed_unlocks + 1)
-            atomic_write(self.paths.header, header.to_bytes())
+            self.headers.write_failed_unlocks(state, state.failed_unlocks + 1)
+            state = self.read_state()
         progress(0, 1, "deriving-key")
         stretched = stretch_passphrase(
-            normalize_passphrase(passphrase), header.salt, header.profile
+            normalize_passphrase(passphrase), state.newest.salt, state.newest.profile
         )
-        try:
-            unlocked = open_with_passphrase(header, stretched, device_share)
-        except WrongKeyError:
-            if header.wipe_after and header.failed_unlocks >= header.wipe_after:
+        outcome = open_copies(state, stretched, options)
+        if outcome is None:
+            if wipe_after and state.failed_unlocks >= wipe_after:
                 WipeService(self.paths, self.shares).wipe()
-            raise WrongPassphraseError("wrong passphrase") from None
-        except HeaderIntegrityError:
-            raise IntegrityError("the vault header is damaged or has been tampered with") from None
-        if unlocked.kind is UnlockKind.DURESS or unlocked.master_key is None:
-            header, master_key = self._replace_under_duress(header, stretched)
+            raise WrongPassphraseError("wrong passphrase")
+        if isinstance(outcome, DuressOpened):
+            unlocked = self._replace_under_duress(outcome.header, stretched)
         else:
-            master_key = unlocked.master_key
-            if header.failed_unlocks:
-                header = header.with_failed_unlocks(0)
-                atomic_write(self.paths.header, header.to_bytes())
+            unlocked = self._settle(state, outcome, stretched, options)
         progress(1, 1, "unlocked")
+        return unlocked
+
+    def _settle(
+        self, state: HeaderFile, opened: Opened, stretched: bytes, options: list[ShareOption]
+    ) -> _Unlocked:
+        """Make the header file whole after an unlock: both copies equal to the one that
+        opened (finishing a rekey a crash interrupted), version 3, the counter at zero,
+        the share under its own name."""
+        header, master_key = opened.header, opened.master_key
+        other = state.copies[1 - opened.index]
+        if other is not None and other != header and opened.index == state.newest_index:
+            previous_key = master_key_of(other, stretched, options)
+            if previous_key is not None and previous_key != master_key:
+                finish_rekey(self.paths.store, _db_key(previous_key), _db_key(master_key))
+        if not state.consistent or opened.index != state.newest_index:
+            repaired = header.upgraded(state.sequence + 1, master_key)
+            # A read-only disk still opens (nothing to read needs the repair); the next
+            # unlock on a writable one settles it.
+            with contextlib.suppress(StorageError):
+                self.headers.write(state, repaired)
+                header = repaired
+                self._migrated(state)
+                state = self.read_state()
+        if state.failed_unlocks:
+            self.headers.write_failed_unlocks(state, 0)
+            state = self.read_state()
+        self._settle_share(header.vault_id, opened.option, options)
+        return _Unlocked(state, header, master_key, stretched)
+
+    def _migrated(self, before: HeaderFile) -> None:
+        if before.legacy:
+            self.notify(UPGRADE_NOTICE)
+
+    def _open_with_recovery(
+        self, state: HeaderFile, recovery_key: bytes
+    ) -> tuple[VaultHeader, bytes]:
+        """The copy the recovery key opens (newest first), finishing a rekey if need be."""
+        newest = state.newest_index
+        found: list[tuple[int, VaultHeader, bytes]] = []
+        for index in (newest, 1 - newest):
+            copy = state.copies[index]
+            if copy is None:
+                continue
+            try:
+                found.append((index, copy, open_with_recovery_key(copy, recovery_key)))
+            except WrongKeyError:
+                continue
+            except HeaderIntegrityError:
+                raise IntegrityError(TAMPERED) from None
+        if not found:
+            raise WrongPassphraseError("this recovery key does not open this vault")
+        index, header, master_key = found[0]
+        if len(found) == 2 and index == newest and found[1][2] != master_key:
+            finish_rekey(self.paths.store, _db_key(found[1][2]), _db_key(master_key))
         return header, master_key
 
-    def _replace_under_duress(
-        self, header: VaultHeader, stretched: bytes
-    ) -> tuple[VaultHeader, bytes]:
-        """Wipe, then a fresh empty vault that the duress passphrase opens, like the old.
+    def _device_share(self, header: VaultHeader) -> bytes | None:
+        """The share the passphrase slot uses (after an unlock has settled it)."""
+        if not header.device_share_required:
+            return None
+        share = self.shares.get(header.vault_id)
+        if share is None:
+            raise DeviceShareMissingError("the device share is no longer in the keyring")
+        return share
+
+    def _stage_new_share(self, vault_id: bytes) -> bytes:
+        """A new device share, stored under its pending name until the header uses it."""
+        share = nacl.utils.random(SHARE_BYTES)
+        self.shares.put(pending_share_id(vault_id), share)
+        return share
+
+    def _promote_share(self, vault_id: bytes, share: bytes) -> None:
+        """The header now uses `share`: it replaces the old one, and the pending name goes."""
+        self.shares.put(vault_id, share)
+        self.shares.delete(pending_share_id(vault_id))
+
+    def _settle_share(self, vault_id: bytes, used: ShareOption, options: list[ShareOption]) -> None:
+        """After an unlock: a share found under its pending name becomes the share; an
+        unused pending one (a rotation that never reached the header) goes. Best effort:
+        the unlock has succeeded, and the next one tries again."""
+        with contextlib.suppress(CarnetError):
+            if used.pending and used.share is not None:
+                self._promote_share(vault_id, used.share)
+            elif any(o.pending for o in options):
+                self.shares.delete(pending_share_id(vault_id))
+
+    def _replace_under_duress(self, header: VaultHeader, stretched: bytes) -> _Unlocked:
+        """Erase the keys, move the old files aside, and open a fresh empty vault that the
+        duress passphrase opens like the old; the old files go on a thread afterwards.
 
         It keeps what an onlooker could compare: the same salt and KDF profile, a device
         share if the old one had one, the same failed-unlock setting.
         """
-        WipeService(self.paths, self.shares).wipe()
+        wiper = WipeService(self.paths, self.shares)
+        wiper.erase_keys()
+        stash = wiper.stash_vault_files()
         _created, fresh, master_key = self._build(
             stretched,
             header.salt,
             header.profile,
             use_keyring=header.device_share_required,
             wipe_after=header.wipe_after,
+            over_erased_header=self.paths.header.exists(),
         )
-        return fresh, master_key
+        background = remove_stash_in_background(stash) if stash is not None else None
+        return _Unlocked(self.read_state(), fresh, master_key, stretched, background)
 
     def _prepare_empty_folder(self) -> None:
         """Refuse to create a vault over one, or inside a folder holding other files.
@@ -437,6 +650,30 @@ class VaultService:
                 with contextlib.suppress(FileNotFoundError):
                     leftover.unlink()
         make_private_dir(root)
+
+
+def finish_rekey(store: Path, old_key: bytes, new_key: bytes) -> None:
+    """A rekey stopped between its two header writes: the database is under the old key
+    or the new one (SQLCipher's rekey is one transaction); leave it under the new."""
+    try:
+        Database.open(store, new_key).close()
+        return
+    except IntegrityError:
+        pass
+    db = Database.open(store, old_key)
+    try:
+        db.rekey(new_key)
+    finally:
+        db.close()
+
+
+def _decoded_recovery_key(text: str) -> bytes:
+    try:
+        return decode_recovery_key(text)
+    except ChecksumError as exc:
+        raise WrongPassphraseError(exc.message) from None
+    except MalformedError as exc:
+        raise ValidationError(exc.message) from None
 
 
 def _rewrapped(

@@ -9,6 +9,11 @@ outbox, header) and Carnet's own traces outside the vault (its cache, config and
 folders). The whole runs without the passphrase: it works on a locked vault, an open
 one (another process's handles do not stop the erase), and a damaged one.
 
+The erase is checked, not assumed: the header is read back from the disk after the
+overwrite and must hold no intact copy, and the keyring must no longer return the share.
+When either fails (a read-only disk, a keyring that refuses) the report says so and the
+CLI exits non-zero: "unreadable" is never printed when it is not true.
+
 Not protected (docs/threat-model.md): a copy of the vault folder taken before the wipe,
 on a machine without a keyring, can still be attacked with the passphrase.
 """
@@ -17,7 +22,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import shutil
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,13 +32,28 @@ from pathlib import Path
 import nacl.utils
 import platformdirs
 
-from app.device_share import DeviceShareStore
+from app.device_share import DeviceShareStore, pending_share_id
 from app.fsutil import fsync_dir
 from app.paths import APP_NAME, VaultPaths, default_vault_dir
 from crypto.errors import CryptoError
-from crypto.header import parse_header
+from crypto.header_file import MAX_FILE_BYTES, parse_header_file
 
 _OVERWRITE_CHUNK = 64 * 1024
+STASH_PREFIX = ".removing-"
+
+
+@dataclass(frozen=True)
+class EraseReport:
+    """What the cryptographic erase achieved, as checked afterwards."""
+
+    header_destroyed: bool  # read back from disk: no intact copy of any key slot
+    had_share: bool  # the header said a keyring device share existed
+    share_deleted: bool  # ... and the keyring no longer returns it
+    problems: tuple[str, ...]
+
+    @property
+    def unreadable(self) -> bool:
+        return self.header_destroyed and (self.share_deleted or not self.had_share)
 
 
 @dataclass(frozen=True)
@@ -39,8 +61,16 @@ class WipeReport:
     unreadable_s: float  # from the start to the header and device share gone
     done_s: float  # to the last file removed
     files_removed: int
-    share_deleted: bool
+    erase: EraseReport
     traces_removed: tuple[str, ...]
+
+    @property
+    def unreadable(self) -> bool:
+        return self.erase.unreadable
+
+    @property
+    def share_deleted(self) -> bool:
+        return self.erase.share_deleted
 
 
 def own_trace_dirs() -> list[Path]:
@@ -69,13 +99,7 @@ class WipeService:
 
     def wipe(self) -> WipeReport:
         start = time.perf_counter()
-        vault_id, has_share = self._vault_id()
-        self._overwrite_header()
-        share_deleted = False
-        if vault_id is not None and has_share:
-            with contextlib.suppress(Exception):  # a keyring error must not stop the wipe
-                self.shares.delete(vault_id)
-                share_deleted = True
+        erase = self.erase_keys()
         unreadable = time.perf_counter() - start
         removed = self._remove_vault_files()
         traces = []
@@ -93,33 +117,115 @@ class WipeService:
             unreadable_s=unreadable,
             done_s=time.perf_counter() - start,
             files_removed=removed,
-            share_deleted=share_deleted,
+            erase=erase,
             traces_removed=tuple(traces),
         )
 
-    def _vault_id(self) -> tuple[bytes | None, bool]:
-        """The vault id, and whether the header says a keyring share exists for it."""
+    def erase_keys(self) -> EraseReport:
+        """The cryptographic erase alone: header overwritten in place and read back,
+        device share (and a pending one) deleted from the keyring and looked up again."""
+        vault_id, has_share = self._vault_id()
+        problems: list[str] = []
+        destroyed = self._overwrite_header(problems)
+        share_deleted = False
+        if vault_id is not None and has_share:
+            share_deleted = self._delete_shares(vault_id, problems)
+        elif vault_id is not None:
+            # A pending share of an interrupted rotation, if any; nothing to report.
+            with contextlib.suppress(Exception):
+                self.shares.delete(pending_share_id(vault_id))
+        return EraseReport(destroyed, has_share, share_deleted, tuple(problems))
+
+    def stash_vault_files(self) -> Path | None:
+        """Move the vault's files (not the header) into a hidden folder inside it, for
+        removal after the caller has built a fresh vault in their place: renames only,
+        so this costs the same whatever the vault holds. Used by the duress unlock."""
+        root = self.paths.root
+        stash = root / f"{STASH_PREFIX}{secrets.token_hex(8)}"
         try:
-            header = parse_header(self.paths.header.read_bytes())
+            stash.mkdir(mode=0o700)
+        except OSError:
+            return None
+        for path in (
+            self.paths.store,
+            *self.paths.store_sidecars,
+            self.paths.blobs,
+            self.paths.outbox,
+        ):
+            with contextlib.suppress(FileNotFoundError):
+                path.rename(stash / path.name)
+        with contextlib.suppress(OSError):
+            fsync_dir(root)
+        return stash
+
+    def _vault_id(self) -> tuple[bytes | None, bool]:
+        """The vault id, and whether any header copy says a keyring share exists."""
+        try:
+            with self.paths.header.open("rb") as handle:
+                state = parse_header_file(handle.read(MAX_FILE_BYTES + 1))
         except (OSError, CryptoError, ValueError):
             return None, False  # damaged or missing: nothing to look up in the keyring
-        return header.vault_id, header.device_share_required
+        copies = [c for c in state.copies if c is not None]
+        return state.newest.vault_id, any(c.device_share_required for c in copies)
 
-    def _overwrite_header(self) -> None:
-        """Random bytes over the header in place, fsynced: the key slots are gone."""
+    def _overwrite_header(self, problems: list[str]) -> bool:
+        """Random bytes over the whole header file in place, fsynced, then read back: True
+        only if what the disk returns is what was written and holds no intact copy."""
         header = self.paths.header
+        if not header.exists() and not header.is_symlink():
+            return True  # nothing to destroy (already wiped, or never created)
         try:
-            fd = os.open(header, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0))
-        except OSError:
-            return
+            fd = os.open(header, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0))
+        except OSError as exc:
+            problems.append(f"the header could not be overwritten: {exc.strerror or 'I/O error'}")
+            return False
         try:
-            remaining = os.fstat(fd).st_size
-            while remaining > 0:
-                written = os.write(fd, nacl.utils.random(min(remaining, _OVERWRITE_CHUNK)))
-                remaining -= written
+            size = os.fstat(fd).st_size
+            written_bytes = bytearray()
+            offset = 0
+            while offset < size:
+                chunk = nacl.utils.random(min(size - offset, _OVERWRITE_CHUNK))
+                done = os.pwrite(fd, chunk, offset)
+                written_bytes += chunk[:done]
+                offset += done
             os.fsync(fd)
+            if hasattr(os, "posix_fadvise"):
+                # Drop the cached pages, so that the read below comes from the disk.
+                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+            read_back = os.pread(fd, size + 1, 0)
+        except OSError as exc:
+            problems.append(f"the header could not be overwritten: {exc.strerror or 'I/O error'}")
+            return False
         finally:
             os.close(fd)
+        if read_back != bytes(written_bytes):
+            problems.append("the header read back from the disk is not what was written")
+            return False
+        try:
+            parse_header_file(read_back)
+        except CryptoError:
+            return True
+        problems.append("the header read back from the disk still holds a key slot")
+        return False
+
+    def _delete_shares(self, vault_id: bytes, problems: list[str]) -> bool:
+        """Delete the device share (and a pending one); True once the keyring says it is
+        gone. A keyring error is reported, never allowed to stop the wipe."""
+        for key in (vault_id, pending_share_id(vault_id)):
+            try:
+                self.shares.delete(key)
+            except Exception:
+                problems.append("the system keyring refused to delete the device share")
+                return False
+        try:
+            still_there = self.shares.get(vault_id) is not None
+        except Exception:
+            problems.append("the system keyring could not be asked whether the share is gone")
+            return False
+        if still_there:
+            problems.append("the system keyring still holds the device share")
+            return False
+        return True
 
     def _remove_vault_files(self) -> int:
         root = self.paths.root
@@ -146,6 +252,31 @@ class WipeService:
             root.rmdir()
             fsync_dir(root.parent)
         return removed
+
+
+def remove_stash_in_background(stash: Path) -> threading.Thread:
+    """Remove a folder of old vault files on a (non-daemon) thread: the interpreter waits
+    for it at exit, so a command still finishes the job, after its output."""
+    thread = threading.Thread(target=remove_stash, args=(stash,), name="carnet-remove-old")
+    thread.start()
+    return thread
+
+
+def remove_stash(stash: Path) -> None:
+    if stash.is_symlink() or not stash.name.startswith(STASH_PREFIX):
+        return
+    shutil.rmtree(stash, ignore_errors=True)
+
+
+def leftover_stashes(paths: VaultPaths) -> list[Path]:
+    """Old vault files a killed process never finished removing."""
+    if not paths.root.is_dir():
+        return []
+    return [
+        p
+        for p in paths.root.iterdir()
+        if p.name.startswith(STASH_PREFIX) and p.is_dir() and not p.is_symlink()
+    ]
 
 
 def _unlink(path: Path) -> int:

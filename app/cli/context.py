@@ -24,7 +24,11 @@ class Context:
         self.paths = resolve_vault_dir(getattr(args, "vault", None))
 
     def vault_service(self, shares: Any = None) -> VaultService:
-        return VaultService(self.paths, shares if shares is not None else KeyringDeviceShares())
+        return VaultService(
+            self.paths,
+            shares if shares is not None else KeyringDeviceShares(),
+            notify=lambda message: self.note(f"carnet: {message}"),
+        )
 
     def open_notebook(self) -> Notebook:
         service = self.vault_service()
@@ -46,6 +50,7 @@ class Context:
             "backing-up": "Sealing the backup",
             "restoring": "Restoring",
             "verifying-backup": "Checking the backup",
+            "rekeying": "Re-encrypting the database",
         }
         byte_stages = (
             "attaching",

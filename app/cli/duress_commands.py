@@ -93,12 +93,12 @@ def cmd_lockout_off(ctx: Context) -> int:
 
 
 def cmd_lockout_status(ctx: Context) -> int:
-    header = ctx.vault_service().read_header()
-    if not header.wipe_after:
+    state = ctx.vault_service().read_state()
+    if not state.newest.wipe_after:
         ctx.out("off")
     else:
         ctx.out(
-            f"wipe after {header.wipe_after} failed unlocks in a row "
-            f"({header.failed_unlocks} so far)"
+            f"wipe after {state.newest.wipe_after} failed unlocks in a row "
+            f"({state.failed_unlocks} so far)"
         )
     return 0

@@ -69,6 +69,23 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     )
     recover.set_defaults(handler=cmd_recover)
 
+    rekey = sub.add_parser(
+        "rekey",
+        parents=[common],
+        help="new master key: no earlier copy of the header opens the vault",
+        description="Make a new master key: the database is re-encrypted in place, every "
+        "key slot rewrapped, the device share replaced. After it, no copy of the header "
+        "left on a disk, a backup or a snapshot opens the vault. Run it once after "
+        "upgrading from a version before the in-place header, and whenever a copy of the "
+        "disk may have been taken. It asks for the passphrase and the recovery key.",
+    )
+    rekey.add_argument(
+        "--recovery-key-file",
+        metavar="F",
+        help="read the recovery key from F (- for stdin, after the passphrase)",
+    )
+    rekey.set_defaults(handler=cmd_rekey)
+
 
 def cmd_init(ctx: Context) -> int:
     args = ctx.args
@@ -137,4 +154,21 @@ def cmd_recover(ctx: Context) -> int:
         ctx.out("A new device share is stored in the system keyring.")
     else:
         ctx.out("No device share: the passphrase alone protects this vault now.")
+    return 0
+
+
+def cmd_rekey(ctx: Context) -> int:
+    service = ctx.vault_service()
+    service.read_header()
+    passphrase = ctx.secrets.existing(getattr(ctx.args, "passphrase_file", None))
+    key = ctx.secrets.existing(ctx.args.recovery_key_file, "recovery key", "--recovery-key-file")
+    report = service.rekey(passphrase, key, progress=ctx.progress())
+    ctx.out("New master key in place: no earlier copy of the header opens this vault.")
+    if report.uses_device_share:
+        ctx.out("The device share in the system keyring was replaced.")
+    ctx.out(f"Device signing key changed: {report.previous_signer} -> {report.signer}")
+    ctx.out(
+        "Organisations that know this device by its fingerprint need the new one; "
+        "the custody log keeps the old key, so it still verifies."
+    )
     return 0

@@ -6,7 +6,7 @@ import argparse
 
 from app.cli.context import Context, Subcommands
 from app.device_share import KeyringDeviceShares
-from app.errors import CarnetError, VaultNotFoundError
+from app.errors import CarnetError, VaultNotFoundError, WipeIncompleteError
 from app.unsent import Unsent, count_unsent
 from app.wipe import WipeService
 
@@ -47,8 +47,25 @@ def wipe_after_warning(ctx: Context, service: WipeService, unsent: Unsent) -> in
         ctx.note("Nothing wiped.")
         return 0
     report = service.wipe()
-    ctx.out(f"unreadable after {report.unreadable_s:.3f} s")
+    erase = report.erase
+    if erase.had_share:
+        ctx.out(
+            "device share: deleted from the system keyring"
+            if erase.share_deleted
+            else "device share: NOT deleted from the system keyring"
+        )
+    else:
+        ctx.out("device share: none (this vault did not use the system keyring)")
+    if report.unreadable:
+        ctx.out(f"unreadable after {report.unreadable_s:.3f} s")
     ctx.out(f"done after {report.done_s:.3f} s ({report.files_removed} files removed)")
+    if not report.unreadable:
+        for problem in erase.problems:
+            ctx.note(f"carnet: error: {problem}")
+        raise WipeIncompleteError(
+            "the wipe is NOT complete: the vault may still be readable with its passphrase; "
+            "destroy the disk or the device if you cannot fix the cause and wipe again"
+        )
     return 0
 
 

@@ -112,6 +112,19 @@ class Database:
             if progress:
                 progress(done, len(pending))
 
+    def rekey(self, new_key: bytes) -> None:
+        """Re-encrypt every page under `new_key`, in place (SQLCipher's rekey, one
+        transaction). The write-ahead log is checkpointed first without being truncated,
+        so the rekey's frames overwrite the old ones in the same blocks, then again so the
+        new pages replace the old ones in the main file."""
+        if len(new_key) != DB_KEY_BYTES:
+            raise ValueError("the database key is 32 bytes")
+        with self._lock:
+            self._conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
+            # Our own 32 bytes rendered as hex: nothing to inject.
+            self._conn.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
+            self._conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
+
     def integrity_check(self) -> list[str]:
         """SQLCipher's page HMAC check; an empty list means every page verified."""
         with self.reading() as conn:
