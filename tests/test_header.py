@@ -3,6 +3,9 @@
 parse_header is the one function that reads attacker-controlled bytes before any key is
 known, so beyond the field-by-field refusals it is fuzzed: on any input it either raises
 MalformedError or returns a header that serialises back to exactly the bytes it read.
+The refusals are checked for version 3 (a copy, as the header file holds two) and for
+version 1, read only to be migrated; tests/test_header_file.py covers the file around
+the copies.
 """
 
 from __future__ import annotations
@@ -19,15 +22,18 @@ from crypto.header import (
     FLAG_DEVICE_SHARE,
     HEADER_BYTES,
     KDF_ARGON2ID13,
+    COPY_BYTES,
     LOCKOUT_HEADER_BYTES,
     MAC_BYTES,
     MAGIC,
     PREAMBLE_BYTES,
     VERSION,
+    VERSION_1,
     VERSION_WITH_LOCKOUT,
     HeaderIntegrityError,
     VaultHeader,
     compute_mac,
+    copy_checksum,
     parse_header,
 )
 from crypto.kdf import KdfProfile
@@ -45,6 +51,13 @@ headers = st.builds(
     recovery_slot=st.binary(min_size=SLOT_BYTES, max_size=SLOT_BYTES),
     duress_slot=st.binary(min_size=SLOT_BYTES, max_size=SLOT_BYTES),
     mac=st.binary(min_size=MAC_BYTES, max_size=MAC_BYTES),
+    version=st.just(VERSION_1),
+)
+copies = st.builds(
+    lambda h, n, q: replace(h, version=VERSION, wipe_after=n, sequence=q),
+    headers,
+    st.integers(0, 0xFFFF),
+    st.integers(0, 2**64 - 1),
 )
 lockout_headers = st.builds(
     lambda h, n, f: replace(h, version=VERSION_WITH_LOCKOUT, wipe_after=n, failed_unlocks=f),
@@ -54,7 +67,12 @@ lockout_headers = st.builds(
 )
 
 
-def sample(profile: KdfProfile = KdfProfile.MODERATE, device_share: bool = True) -> VaultHeader:
+VERSIONS = [VERSION, VERSION_1]
+
+
+def sample(
+    profile: KdfProfile = KdfProfile.MODERATE, device_share: bool = True, version: int = VERSION_1
+) -> VaultHeader:
     return VaultHeader(
         device_share_required=device_share,
         vault_id=bytes(range(0x10, 0x20)),
@@ -64,11 +82,19 @@ def sample(profile: KdfProfile = KdfProfile.MODERATE, device_share: bool = True)
         recovery_slot=bytes([0xB2]) * SLOT_BYTES,
         duress_slot=bytes([0xC3]) * SLOT_BYTES,
         mac=bytes([0xD4]) * MAC_BYTES,
+        version=version,
+        sequence=0x0102030405060708 if version == VERSION else 0,
+        wipe_after=0x0A0B if version == VERSION else 0,
     )
 
 
 def patched(data: bytes, offset: int, new: bytes) -> bytes:
-    return data[:offset] + new + data[offset + len(new) :]
+    """`data` with bytes replaced; a version 3 copy gets its checksum recomputed, so that
+    the check under test is the one that refuses, not the checksum."""
+    data = data[:offset] + new + data[offset + len(new) :]
+    if len(data) == COPY_BYTES:
+        data = data[:-32] + copy_checksum(data[:-32])
+    return data
 
 
 # --- layout ----------------------------------------------------------------------------
@@ -78,16 +104,51 @@ def test_sizes_are_the_documented_ones() -> None:
     assert PREAMBLE_BYTES == 58
     assert SLOT_BYTES == 72
     assert HEADER_BYTES == 306
+    assert COPY_BYTES == 348
     assert len(sample().to_bytes()) == HEADER_BYTES
+    assert len(sample(version=VERSION).to_bytes()) == COPY_BYTES
 
 
+def test_version_3_layout() -> None:
+    header = sample(version=VERSION)
+    data = header.to_bytes()
+    v1 = sample().to_bytes()
+    assert data[8:10] == b"\x00\x03"
+    assert data[:8] + data[10:274] == v1[:8] + v1[10:274]
+    assert data[274:276] == b"\x0a\x0b"
+    assert data[276:284] == bytes(range(1, 9))
+    assert data[284:316] == header.mac
+    assert header.authenticated_body() == data[:284]
+    assert data[316:348] == copy_checksum(data[:316])
+    assert parse_header(data) == header
+
+
+@pytest.mark.parametrize("offset", [0, 10, 11, 100, 275, 283, 284, 315, 316, 347])
+def test_a_torn_version_3_copy_is_refused_by_its_checksum(offset: int) -> None:
+    data = bytearray(sample(version=VERSION).to_bytes())
+    data[offset] ^= 0x01
+    with pytest.raises(MalformedError, match="torn|not a Carnet"):
+        parse_header(bytes(data))
+
+
+def test_the_sequence_is_inside_the_mac() -> None:
+    master_key = bytes(range(32))
+    header = sample(version=VERSION).sealed_with(master_key)
+    header.verify(master_key)
+    with pytest.raises(HeaderIntegrityError):
+        replace(header, sequence=header.sequence + 1).verify(master_key)
+
+
+@pytest.mark.parametrize("version", VERSIONS)
 @pytest.mark.parametrize("profile", PROFILES)
 @pytest.mark.parametrize("device_share", [False, True])
-def test_every_field_sits_at_its_documented_offset(profile: KdfProfile, device_share: bool) -> None:
-    header = sample(profile, device_share)
+def test_every_field_sits_at_its_documented_offset(
+    profile: KdfProfile, device_share: bool, version: int
+) -> None:
+    header = sample(profile, device_share, version)
     data = header.to_bytes()
     assert data[0:8] == b"CARNETVH"
-    assert data[8:10] == b"\x00\x01"
+    assert data[8:10] == bytes([0, version])
     assert data[10:12] == (b"\x00\x01" if device_share else b"\x00\x00")
     assert data[12:28] == header.vault_id
     assert data[28] == 1
@@ -98,8 +159,9 @@ def test_every_field_sits_at_its_documented_offset(profile: KdfProfile, device_s
     assert data[58:130] == header.passphrase_slot
     assert data[130:202] == header.recovery_slot
     assert data[202:274] == header.duress_slot
-    assert data[274:306] == header.mac
-    assert header.authenticated_body() == data[:274]
+    if version == VERSION_1:
+        assert data[274:306] == header.mac
+        assert header.authenticated_body() == data[:274]
     assert header.preamble() == data[:58]
 
 
@@ -137,6 +199,13 @@ def test_round_trip(header: VaultHeader) -> None:
     assert parsed.to_bytes() == data
 
 
+@given(copies)
+def test_version_3_round_trip(header: VaultHeader) -> None:
+    data = header.to_bytes()
+    assert len(data) == COPY_BYTES
+    assert parse_header(data) == header
+
+
 def test_parse_accepts_bytearray_and_returns_bytes_fields() -> None:
     data = sample().to_bytes()
     parsed = parse_header(bytes(bytearray(data)))
@@ -155,8 +224,9 @@ def test_wrong_size_is_refused(size: int) -> None:
 
 
 @pytest.mark.parametrize("offset", range(8))
-def test_every_magic_byte_matters(offset: int) -> None:
-    data = sample().to_bytes()
+@pytest.mark.parametrize("version", VERSIONS)
+def test_every_magic_byte_matters(version: int, offset: int) -> None:
+    data = sample(version=version).to_bytes()
     bad = patched(data, offset, bytes([data[offset] ^ 0x20]))
     with pytest.raises(MalformedError, match="not a Carnet vault header"):
         parse_header(bad)
@@ -169,45 +239,51 @@ def test_other_formats_magic_is_refused() -> None:
             parse_header(patched(data, 0, magic))
 
 
-@pytest.mark.parametrize("version", [0, 3, 0x0100, 0xFFFF])
-def test_unknown_version_is_refused(version: int) -> None:
-    bad = patched(sample().to_bytes(), 8, struct.pack(">H", version))
+@pytest.mark.parametrize("unknown", [0, 4, 0x0100, 0xFFFF])
+@pytest.mark.parametrize("version", VERSIONS)
+def test_unknown_version_is_refused(version: int, unknown: int) -> None:
+    bad = patched(sample(version=version).to_bytes(), 8, struct.pack(">H", unknown))
     with pytest.raises(MalformedError, match="version"):
         parse_header(bad)
 
 
 @pytest.mark.parametrize("bit", range(1, 16))
 @pytest.mark.parametrize("device_share", [False, True])
-def test_unknown_flag_bits_are_refused(bit: int, device_share: bool) -> None:
+@pytest.mark.parametrize("version", VERSIONS)
+def test_unknown_flag_bits_are_refused(version: int, bit: int, device_share: bool) -> None:
     flags = (1 << bit) | (FLAG_DEVICE_SHARE if device_share else 0)
-    bad = patched(sample().to_bytes(), 10, struct.pack(">H", flags))
+    bad = patched(sample(version=version).to_bytes(), 10, struct.pack(">H", flags))
     with pytest.raises(MalformedError, match="flags"):
         parse_header(bad)
 
 
 @pytest.mark.parametrize("flags", [0, FLAG_DEVICE_SHARE])
-def test_known_flags_parse(flags: int) -> None:
-    data = patched(sample().to_bytes(), 10, struct.pack(">H", flags))
+@pytest.mark.parametrize("version", VERSIONS)
+def test_known_flags_parse(version: int, flags: int) -> None:
+    data = patched(sample(version=version).to_bytes(), 10, struct.pack(">H", flags))
     assert parse_header(data).device_share_required is bool(flags)
 
 
 @pytest.mark.parametrize("alg", [0, 2, 3, 0x80, 0xFF])
-def test_unknown_kdf_algorithm_is_refused(alg: int) -> None:
-    bad = patched(sample().to_bytes(), 28, bytes([alg]))
+@pytest.mark.parametrize("version", VERSIONS)
+def test_unknown_kdf_algorithm_is_refused(version: int, alg: int) -> None:
+    bad = patched(sample(version=version).to_bytes(), 28, bytes([alg]))
     with pytest.raises(MalformedError, match="KDF"):
         parse_header(bad)
 
 
 @pytest.mark.parametrize("code", [0, 4, 5, 0x7F, 0xFF])
-def test_unknown_profile_code_is_refused(code: int) -> None:
-    bad = patched(sample().to_bytes(), 29, bytes([code]))
+@pytest.mark.parametrize("version", VERSIONS)
+def test_unknown_profile_code_is_refused(version: int, code: int) -> None:
+    bad = patched(sample(version=version).to_bytes(), 29, bytes([code]))
     with pytest.raises(MalformedError, match="profile"):
         parse_header(bad)
 
 
 @pytest.mark.parametrize("profile", PROFILES)
-def test_every_profile_code_parses_with_its_own_parameters(profile: KdfProfile) -> None:
-    data = sample(KdfProfile.MODERATE).to_bytes()
+@pytest.mark.parametrize("version", VERSIONS)
+def test_every_profile_code_parses_with_its_own_parameters(version: int, profile: KdfProfile) -> None:
+    data = sample(KdfProfile.MODERATE, version=version).to_bytes()
     params = profile.params
     data = patched(data, 29, bytes([profile.code]))
     data = patched(data, 30, struct.pack(">IQ", params.opslimit, params.memlimit))
@@ -216,9 +292,10 @@ def test_every_profile_code_parses_with_its_own_parameters(profile: KdfProfile) 
 
 @pytest.mark.parametrize("profile", PROFILES)
 @pytest.mark.parametrize("other", PROFILES)
-def test_parameters_of_another_profile_are_refused(profile: KdfProfile, other: KdfProfile) -> None:
+@pytest.mark.parametrize("version", VERSIONS)
+def test_parameters_of_another_profile_are_refused(version: int, profile: KdfProfile, other: KdfProfile) -> None:
     """A header cannot say "sensitive" while asking for the interactive cost, or mix."""
-    data = sample(profile).to_bytes()
+    data = sample(profile, version=version).to_bytes()
     own, alien = profile.params, other.params
     combos = {
         (alien.opslimit, alien.memlimit),
@@ -232,12 +309,13 @@ def test_parameters_of_another_profile_are_refused(profile: KdfProfile, other: K
 
 @pytest.mark.parametrize("profile", PROFILES)
 @pytest.mark.parametrize(("d_ops", "d_mem"), [(1, 0), (-1, 0), (0, 1), (0, -1), (0, 1024), (1, 1)])
-def test_parameters_off_by_a_little_are_refused(
+@pytest.mark.parametrize("version", VERSIONS)
+def test_parameters_off_by_a_little_are_refused(version: int, 
     profile: KdfProfile, d_ops: int, d_mem: int
 ) -> None:
     params = profile.params
     bad = patched(
-        sample(profile).to_bytes(),
+        sample(profile, version=version).to_bytes(),
         30,
         struct.pack(">IQ", params.opslimit + d_ops, params.memlimit + d_mem),
     )
@@ -245,8 +323,9 @@ def test_parameters_off_by_a_little_are_refused(
         parse_header(bad)
 
 
-def test_huge_parameters_are_refused_not_run() -> None:
-    bad = patched(sample().to_bytes(), 30, struct.pack(">IQ", 0xFFFFFFFF, 2**64 - 1))
+@pytest.mark.parametrize("version", VERSIONS)
+def test_huge_parameters_are_refused_not_run(version: int) -> None:
+    bad = patched(sample(version=version).to_bytes(), 30, struct.pack(">IQ", 0xFFFFFFFF, 2**64 - 1))
     with pytest.raises(MalformedError):
         parse_header(bad)
 
@@ -287,7 +366,9 @@ def test_mac_covers_every_region(offset: int) -> None:
 
 def lockout_sample(wipe_after: int = 5, failed: int = 2) -> VaultHeader:
     master_key = bytes(range(32))
-    return sample().with_wipe_after(wipe_after, master_key).with_failed_unlocks(failed)
+    return replace(
+        sample(), version=VERSION_WITH_LOCKOUT, wipe_after=wipe_after, failed_unlocks=failed
+    ).sealed_with(master_key)
 
 
 def test_version_2_layout() -> None:
@@ -313,21 +394,30 @@ def test_the_counter_is_outside_the_mac_and_the_setting_inside() -> None:
     master_key = bytes(range(32))
     header = lockout_sample()
     header.verify(master_key)
-    header.with_failed_unlocks(40).verify(master_key)  # written without a key
+    replace(header, failed_unlocks=40).verify(master_key)  # written without a key
     raised = parse_header(patched(header.to_bytes(), 274, b"\x00\x00"))
     with pytest.raises(HeaderIntegrityError):
         raised.verify(master_key)
 
 
-def test_turning_the_setting_off_keeps_version_2_and_resets_the_counter() -> None:
-    off = lockout_sample(5, 4).with_wipe_after(0, bytes(range(32)))
-    assert (off.version, off.wipe_after, off.failed_unlocks) == (VERSION_WITH_LOCKOUT, 0, 0)
-    assert len(off.to_bytes()) == LOCKOUT_HEADER_BYTES
+def test_an_upgrade_to_version_3_keeps_the_slots_and_setting_and_drops_the_counter() -> None:
+    master_key = bytes(range(32))
+    old = lockout_sample(5, 4)
+    new = old.upgraded(7, master_key)
+    assert (new.version, new.wipe_after, new.failed_unlocks, new.sequence) == (VERSION, 5, 0, 7)
+    assert (new.passphrase_slot, new.recovery_slot, new.duress_slot) == (
+        old.passphrase_slot,
+        old.recovery_slot,
+        old.duress_slot,
+    )
+    assert new.slot_context() == old.slot_context()
+    new.verify(master_key)
+    assert len(new.to_bytes()) == COPY_BYTES
 
 
 @pytest.mark.parametrize(
     ("version", "size"),
-    [(VERSION, LOCKOUT_HEADER_BYTES), (VERSION_WITH_LOCKOUT, HEADER_BYTES)],
+    [(VERSION_1, LOCKOUT_HEADER_BYTES), (VERSION_WITH_LOCKOUT, HEADER_BYTES)],
 )
 def test_a_version_with_the_other_versions_size_is_refused(version: int, size: int) -> None:
     data = lockout_sample().to_bytes()[:size] if size == HEADER_BYTES else sample().to_bytes()
@@ -364,7 +454,7 @@ def _parses_back_or_refuses(data: bytes) -> VaultHeader | None:
 @given(st.binary(max_size=2 * HEADER_BYTES))
 def test_arbitrary_bytes_of_any_length(data: bytes) -> None:
     header = _parses_back_or_refuses(data)
-    if len(data) not in (HEADER_BYTES, LOCKOUT_HEADER_BYTES):
+    if len(data) not in (HEADER_BYTES, LOCKOUT_HEADER_BYTES, COPY_BYTES):
         assert header is None
 
 
@@ -383,10 +473,10 @@ def near_valid(draw: st.DrawFn) -> tuple[bytes, frozenset[str], KdfProfile, int]
     broken = draw(st.frozensets(st.sampled_from(FIELDS)))
     profile = draw(st.sampled_from(PROFILES))
     flags = draw(st.sampled_from([0, FLAG_DEVICE_SHARE]))
-    version, alg, code = VERSION, KDF_ARGON2ID13, profile.code
+    version, alg, code = VERSION_1, KDF_ARGON2ID13, profile.code
     ops, mem = profile.params.opslimit, profile.params.memlimit
     if "version" in broken:
-        version = draw(st.integers(0, 0xFFFF).filter(lambda v: v != VERSION))
+        version = draw(st.integers(0, 0xFFFF).filter(lambda v: v != VERSION_1))
     if "flags" in broken:
         flags = draw(st.integers(2, 0xFFFF))
     if "alg" in broken:

@@ -18,6 +18,7 @@ import re
 import stat
 import struct
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import keyring
@@ -33,13 +34,17 @@ from app.device_share import KeyringDeviceShares, NoDeviceShares
 from app.paths import VaultPaths
 from app.vault import PURPOSE_DB_KEY, VaultService, _db_key
 from crypto.header import (
+    COPY_BYTES,
     HEADER_BYTES,
     LOCKOUT_HEADER_BYTES,
+    VERSION_1,
+    VERSION_WITH_LOCKOUT,
     new_master_key,
     new_salt,
     new_vault_id,
     parse_header,
 )
+from crypto.header_file import FILE_BYTES, encode_file
 from crypto.kdf import KdfProfile, derive_key, normalize_passphrase, stretch_passphrase
 from crypto.keyslots import duress_kek, passphrase_kek, recovery_kek
 from crypto.recovery_key import (
@@ -140,6 +145,17 @@ VECTOR_C = bytes.fromhex(  # no device share, no duress passphrase
     + UNUSED_DURESS_SLOT
     + "2ff0d6847085258510ec411056019bf7d20201e73b97f09bc8cc38a2358e68e3"
 )
+# Version 3: vector A as the copy Carnet writes, sequence 1, setting off. Bytes 0..273 are
+# vector A's with the version 0003; then wipe-after, sequence, MAC and checksum.
+VECTOR_A3_TAIL = (
+    "0000"  # wipe after (off)
+    "0000000000000001"  # sequence
+    "fe408e5807e79792efcd09b6bf5a3ce5b3df2c5601b926d132dd3c2cb73e1f2c"  # header MAC
+    "d0502273fd72d2ca291cfa9a86731e481a8e48db19719c5e05e074dd0dae01f7"  # copy checksum
+)
+VECTOR_A3 = VECTOR_A[:8] + b"\x00\x03" + VECTOR_A[10:274] + bytes.fromhex(VECTOR_A3_TAIL)
+VECTOR_A3_FILE_SHA256 = "72b27658fcb0e04a126fa34e8785c5e54ced11a56b8cb5ba5ed83e598fa38381"
+COUNTER_RECORD_1_0 = "00000000000000010000000080bfce5f6400eecba6ed542015e5ac40"
 VECTORS = {
     "A": (VECTOR_A, None, True),
     "B": (VECTOR_B, DEVICE_SHARE, True),
@@ -181,7 +197,9 @@ def ref_argon2id(passphrase: str, salt: bytes, ops: int, mem: int) -> bytes:
 
 
 def ref_ad(header_or_preamble: bytes, index: int) -> bytes:
-    return header_or_preamble[0:10] + header_or_preamble[12:58] + bytes([index])
+    """Section 5: magic, the slot format version (always 0001, whatever the header's
+    version), the preamble after the flags, the slot index."""
+    return header_or_preamble[0:8] + b"\x00\x01" + header_or_preamble[12:58] + bytes([index])
 
 
 def ref_slot(kek: bytes, nonce: bytes, secret: bytes, ad: bytes) -> bytes:
@@ -231,22 +249,61 @@ def reference_header(
     return body + ref_mac(MASTER_KEY, body)
 
 
+def reference_copy(version_1: bytes, sequence: int, wipe_after: int = 0) -> bytes:
+    """Section 3.1: a version 1 header as the version 3 copy with the same slots."""
+    body = version_1[:8] + b"\x00\x03" + version_1[10:274]
+    body += struct.pack(">HQ", wipe_after, sequence)
+    body += ref_mac(MASTER_KEY, body)
+    return body + ref_blake2b(b"", b"carnet-hdr-copy", body)
+
+
 class RefError(Exception):
     pass
 
 
 def ref_parse(header: bytes) -> tuple[bool, bytes, tuple[int, int]]:
-    """Section 3's refusals. Returns (device share flag, salt, (ops, mem))."""
-    if len(header) != 306:
+    """Section 3's refusals, for a version 1 header (306 bytes) or a version 3 copy (348
+    bytes, its checksum checked first). Returns (device share flag, salt, (ops, mem))."""
+    sizes = {1: 306, 3: 348}
+    if len(header) not in sizes.values():
         raise RefError("size")
     magic, version, flags, _vid, alg, code, ops, mem, salt = struct.unpack(
         ">8sHH16sBBIQ16s", header[:58]
     )
-    if magic != b"CARNETVH" or version != 1 or flags & ~1 or alg != 1:
+    if magic != b"CARNETVH" or sizes.get(version) != len(header) or flags & ~1 or alg != 1:
         raise RefError("preamble")
+    if version == 3 and ref_blake2b(b"", b"carnet-hdr-copy", header[:316]) != header[316:]:
+        raise RefError("torn")
     if REF_PROFILES.get(code) != (ops, mem):
         raise RefError("profile")
     return bool(flags & 1), salt, (ops, mem)
+
+
+def ref_mac_range(header: bytes) -> tuple[bytes, bytes]:
+    """(what the MAC covers, the MAC) of a version 1 header or a version 3 copy."""
+    end = 274 if len(header) == 306 else 284
+    return header[:end], header[end : end + 32]
+
+
+def ref_newest_copy(data: bytes) -> bytes:
+    """Section 3.2: the intact copy with the highest sequence number (A on a tie)."""
+    if len(data) != 12288:
+        raise RefError("size")
+    best: tuple[int, bytes] | None = None
+    for offset in (0, 4096):
+        region = data[offset : offset + 4096]
+        if any(region[348:]):
+            continue
+        try:
+            ref_parse(region[:348])
+        except RefError:
+            continue
+        sequence = int.from_bytes(region[276:284], "big")
+        if best is None or sequence > best[0]:
+            best = (sequence, region[:348])
+    if best is None:
+        raise RefError("no intact copy")
+    return best[1]
 
 
 def ref_unlock(header: bytes, stretched: bytes, share: bytes | None) -> tuple[str, bytes | None]:
@@ -258,7 +315,8 @@ def ref_unlock(header: bytes, stretched: bytes, share: bytes | None) -> tuple[st
         ref_blake2b(stretched, b"carnet-kek-dures"), header[202:274], ref_ad(header, 2)
     )
     if master_key is not None:
-        if not sodium.sodium_memcmp(ref_mac(master_key, header[:274]), header[274:306]):
+        body, mac = ref_mac_range(header)
+        if not sodium.sodium_memcmp(ref_mac(master_key, body), mac):
             raise RefError("header changed")
         return "passphrase", master_key
     if token is not None:
@@ -382,6 +440,8 @@ def test_recovery_key_vectors() -> None:
 
 @pytest.mark.parametrize("name", sorted(VECTORS))
 def test_header_vectors(name: str, stretched: dict[str, bytes]) -> None:
+    """What crypto/ builds, written as version 3 (sequence 1) and, for the vectors the
+    migration reads, as version 1: both agree with the document's construction."""
     expected, share, has_duress = VECTORS[name]
     assert len(expected) == HEADER_BYTES
     header = build_header(
@@ -395,7 +455,13 @@ def test_header_vectors(name: str, stretched: dict[str, bytes]) -> None:
         duress_stretched=stretched["duress"] if has_duress else None,
         rng=CountingRng(0x80),
     )
-    assert header.to_bytes().hex() == expected.hex()
+    legacy = replace(header, version=VERSION_1, sequence=0).sealed_with(MASTER_KEY)
+    assert legacy.to_bytes().hex() == expected.hex()
+    copy = header.upgraded(1, MASTER_KEY).to_bytes()
+    assert len(copy) == COPY_BYTES
+    assert copy.hex() == reference_copy(expected, 1).hex()
+    if name == "A":
+        assert copy == VECTOR_A3
     # The independent construction, from the document alone, gives the same bytes.
     independent = reference_header(
         passphrase=PASSPHRASE,
@@ -486,6 +552,37 @@ def test_the_document_holds_vector_a_byte_for_byte() -> None:
     assert b"".join(fields.values()) == VECTOR_A
 
 
+def test_version_3_vector_and_file(stretched: dict[str, bytes]) -> None:
+    """Vector A3 opens both ways; the header file around it is the documented one."""
+    assert ref_unlock(VECTOR_A3, stretched["passphrase"], None) == ("passphrase", MASTER_KEY)
+    header = parse_header(VECTOR_A3)
+    assert open_with_passphrase(header, stretched["passphrase"], None).master_key == MASTER_KEY
+    data = encode_file(header)
+    assert hashlib.sha256(data).hexdigest() == VECTOR_A3_FILE_SHA256
+    assert data[8192 : 8192 + 28].hex() == COUNTER_RECORD_1_0
+    assert ref_newest_copy(data) == VECTOR_A3
+    # The copy with the higher sequence wins, whichever slot it is in.
+    newer = reference_copy(VECTOR_A, 2)
+    both = bytearray(data)
+    both[4096 : 4096 + 348] = newer
+    assert ref_newest_copy(bytes(both)) == newer
+    both[4096 + 100] ^= 1  # torn: the other copy is used
+    assert ref_newest_copy(bytes(both)) == VECTOR_A3
+    with pytest.raises(RefError, match="torn"):
+        ref_parse(VECTOR_A3[:100] + bytes([VECTOR_A3[100] ^ 1]) + VECTOR_A3[101:])
+
+
+def test_the_document_holds_vector_a3() -> None:
+    section = _doc_section("### Vector A3")
+    assert VECTOR_A3_TAIL[-64:] in section.replace(" ", "").replace("\n", "")
+    for value in (
+        "fe408e5807e79792efcd09b6bf5a3ce5b3df2c5601b926d132dd3c2cb73e1f2c",
+        VECTOR_A3_FILE_SHA256,
+        COUNTER_RECORD_1_0,
+    ):
+        assert value in section, value
+
+
 @pytest.mark.parametrize(
     ("title", "vector"), [("### Vector B", VECTOR_B), ("### Vector C", VECTOR_C)]
 )
@@ -535,7 +632,9 @@ def test_the_document_version_2_table_is_the_parsers() -> None:
         (308, "failed unlocks"),
     ]
     assert rows[-1][0] + rows[-1][1] == LOCKOUT_HEADER_BYTES
-    header = parse_header(VECTOR_B).with_wipe_after(0x0102, MASTER_KEY).with_failed_unlocks(7)
+    header = replace(
+        parse_header(VECTOR_B), version=VERSION_WITH_LOCKOUT, wipe_after=0x0102, failed_unlocks=7
+    ).sealed_with(MASTER_KEY)
     data = header.to_bytes()
     by_name = {name: data[offset : offset + size] for offset, size, name in rows}
     assert by_name["wipe after"] == b"\x01\x02"
@@ -576,6 +675,8 @@ def test_the_document_names_every_personalisation_string() -> None:
         "carnet-sqlcipher",
         "carnet-rk-check",
         "carnet-rk-x25519",
+        "carnet-hdr-copy",
+        "carnet-hdr-count",
     ):
         assert f'person = "{person}"' in text, person
         assert len(person.encode()) <= 16
@@ -627,8 +728,12 @@ def test_a_real_vault_opens_with_the_document_alone(
     assert stat.S_IMODE((root / "store.db").stat().st_mode) == 0o600
 
     # Sections 3 and 8: the header and the keyring entry.
-    header = (root / "header").read_bytes()
-    assert len(header) == 306
+    header_file = (root / "header").read_bytes()
+    assert len(header_file) == FILE_BYTES == 12288
+    assert header_file[:4096] == header_file[4096:8192]  # two equal copies
+    assert header_file[8192 : 8192 + 28].hex().startswith("0000000000000001" + "00000000")
+    header = ref_newest_copy(header_file)
+    assert len(header) == 348
     flagged, _salt, _params = ref_parse(header)
     assert flagged is with_share
     vault_id = header[12:28]
