@@ -1,8 +1,11 @@
 """Writing files so that a crash or power cut leaves the old version or the new, never half.
 
-Every non-database file is written under a temporary name in the same folder, fsynced,
-then renamed over the target with os.replace, and the folder is fsynced (KeePassXC's
-habit). The temporary name lives in the vault folder, never in the system temp folder.
+Files that hold no key material (extracted attachments, bundles, backups) are written
+under a temporary name in the same folder, fsynced, then renamed into place, and the
+folder is fsynced (KeePassXC's habit). The temporary name lives beside the target, never
+in the system temp folder. Files that hold key material are never renamed: the vault
+header is rewritten in place (app/header_store.py), and a key file is written once
+where it stays (`write_new_file`).
 """
 
 from __future__ import annotations
@@ -66,11 +69,18 @@ def write_then_rename(target: Path, what: str) -> Iterator[BinaryIO]:
         fsync_dir(target.parent)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` atomically and durably."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+def write_new_file(path: Path, data: bytes) -> None:
+    """Create `path` (it must not exist) holding `data`, fsynced, the folder fsynced.
+
+    For files that hold key material (an organisation's key file): written once where
+    they will stay, never through a temporary name and a rename, so that no second copy
+    of the wrapped key is ever made. A failure removes what was written.
+    """
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+    except OSError as exc:
+        raise StorageError(f"could not write {path.name}: {exc.strerror or 'I/O error'}") from None
+    try:
         try:
             view = memoryview(data)
             while view:
@@ -79,11 +89,10 @@ def atomic_write(path: Path, data: bytes) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-        os.replace(tmp, path)
         fsync_dir(path.parent)
     except OSError as exc:
         with contextlib.suppress(OSError):
-            tmp.unlink()
+            path.unlink()
         raise StorageError(f"could not write {path.name}: {exc.strerror or 'I/O error'}") from None
 
 

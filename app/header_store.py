@@ -31,6 +31,7 @@ from crypto.header_file import (
     encode_copy,
     encode_counter,
     encode_file,
+    is_torn_creation,
     parse_header_file,
 )
 
@@ -46,7 +47,15 @@ class HeaderStore:
         return f"HeaderStore({self.path})"
 
     def exists(self) -> bool:
-        return self.path.exists()
+        """Whether a vault's header is there (a creation killed while writing it is not)."""
+        return self.path.exists() and not self.torn_creation()
+
+    def torn_creation(self) -> bool:
+        try:
+            with self.path.open("rb") as handle:
+                return is_torn_creation(handle.read(MAX_FILE_BYTES + 1))
+        except OSError:
+            return False
 
     def read(self) -> HeaderFile:
         if not self.path.exists():
@@ -90,7 +99,11 @@ class HeaderStore:
         if header.sequence <= current.sequence:
             raise ValueError("a header update needs a higher sequence number")
         if current.legacy:
-            self._in_place([(0, encode_file(header))])
+            # Copy B and the counter records after the old header first, then copy A over
+            # it: a crash at any point leaves the old header or an intact copy B.
+            whole = encode_file(header)
+            self._in_place([(COPY_OFFSETS[1], whole[COPY_OFFSETS[1] :])])
+            self._in_place([(COPY_OFFSETS[0], whole[: COPY_OFFSETS[1]])])
             return
         first = 1 - current.newest_index
         self._in_place([(COPY_OFFSETS[first], encode_copy(header))])

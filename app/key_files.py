@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.errors import StorageError, UsageError, WrongPassphraseError
-from app.fsutil import atomic_write, read_capped
+from app.fsutil import read_capped, write_new_file
 from app.vault import check_new_passphrase
 from crypto.errors import MalformedError, WrongKeyError
 from crypto.kdf import KdfProfile, normalize_passphrase
@@ -40,7 +40,7 @@ def create_key_file(
     if not path.parent.is_dir():
         raise UsageError(f"no folder {path.parent}")
     pair = generate_key_pair()
-    atomic_write(path, seal_key_file(pair, normalize_passphrase(passphrase), profile))
+    write_new_file(path, seal_key_file(pair, normalize_passphrase(passphrase), profile))
     return CreatedKey(encode_public_key(pair.public_key), key_fingerprint(pair.public_key))
 
 

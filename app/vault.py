@@ -338,7 +338,9 @@ class VaultService:
         return self.read_state().newest
 
     def unlock(self, passphrase: str, progress: Progress = no_progress) -> VaultSession:
-        opened = self._open(passphrase, progress)
+        """An open session. After a duress unlock the old files are still being removed
+        on a thread (`VaultSession.background`): the empty notebook is ready first."""
+        opened = self._open(passphrase, progress, wait=False)
         db = Database.open(self.paths.store, _db_key(opened.master_key))
         background = opened.background
         if background is None:
@@ -352,8 +354,6 @@ class VaultService:
         (the old one is deleted, so a stale header copy cannot be opened here)."""
         check_new_passphrase(new)
         opened = self._open(old, progress)
-        if opened.background is not None:
-            opened.background.join()
         header, master_key = opened.header, opened.master_key
         share = self._stage_new_share(header.vault_id) if header.device_share_required else None
         progress(1, 2, "deriving-key")
@@ -446,8 +446,6 @@ class VaultService:
         """
         recovery_key = _decoded_recovery_key(recovery_key_text)
         opened = self._open(passphrase, progress)
-        if opened.background is not None:
-            opened.background.join()
         old, old_key = opened.header, opened.master_key
         try:
             open_with_recovery_key(old, recovery_key)
@@ -499,8 +497,9 @@ class VaultService:
             uses_device_share=share is not None,
         )
 
-    def _open(self, passphrase: str, progress: Progress) -> _Unlocked:
-        """The header and master key for a passphrase; a duress one swaps the vault first."""
+    def _open(self, passphrase: str, progress: Progress, *, wait: bool = True) -> _Unlocked:
+        """The header and master key for a passphrase; a duress one swaps the vault first
+        (and, unless `wait` is False, has removed the old files by the time it returns)."""
         state = self.read_state()
         options = share_options(state, self.shares)
         wipe_after = state.newest.wipe_after
@@ -523,6 +522,8 @@ class VaultService:
         else:
             unlocked = self._settle(state, outcome, stretched, options)
         progress(1, 1, "unlocked")
+        if wait and unlocked.background is not None:
+            unlocked.background.join()
         return unlocked
 
     def _settle(
@@ -633,14 +634,17 @@ class VaultService:
     def _prepare_empty_folder(self) -> None:
         """Refuse to create a vault over one, or inside a folder holding other files.
 
-        Leftovers of a creation that crashed before its header was written (store.db and
-        SQLite's sidecar files, by their exact names) are removed.
+        Leftovers of a creation that crashed before its header was complete (store.db and
+        SQLite's sidecar files, by their exact names, and a header file shorter than the
+        layout that is no older header either) are removed.
         """
         root = self.paths.root
-        if self.paths.header.exists():
+        if self.headers.exists():
             raise VaultExistsError(f"a vault already exists at {root}")
         if root.exists():
             ours = {self.paths.store, *self.paths.store_sidecars}
+            if self.paths.header.exists():  # torn while being written: not yet a vault
+                ours.add(self.paths.header)
             others = [p for p in root.iterdir() if p not in ours and not _is_our_tmp(p)]
             if others:
                 raise VaultExistsError(

@@ -21,8 +21,10 @@ key slot. Layout (docs/vault-format.md), 12,288 bytes:
    10240  2048  counter record 1: the same
 
 Each region sits in its own 4 KiB block (the copies) or 2 KiB half-block, so a torn
-sector write spoils at most one of a pair. A file of 306 or 310 bytes is a version 1 or
-2 header from before this layout; it is read so that it can be migrated, in place.
+sector write spoils at most one of a pair. A file that starts with a version 1 or 2
+header (306 or 310 bytes) is from before this layout; it is read so that it can be
+migrated, in place: copy B and the counter records are written after the old header
+first, then copy A over it, so every moment of the migration leaves a readable file.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ from crypto.header import (
     LOCKOUT_HEADER_BYTES,
     MAX_COUNTER,
     VERSION,
+    VERSION_1,
+    VERSION_WITH_LOCKOUT,
     VaultHeader,
     parse_header,
 )
@@ -49,7 +53,6 @@ COPY_REGION = 4096
 COPY_OFFSETS = (0, COPY_REGION)
 COUNTER_REGION = 2048
 COUNTER_OFFSETS = (2 * COPY_REGION, 2 * COPY_REGION + COUNTER_REGION)
-LEGACY_SIZES = (HEADER_BYTES, LOCKOUT_HEADER_BYTES)
 MAX_FILE_BYTES = FILE_BYTES
 PERSON_COUNTER_CHECKSUM = b"carnet-hdr-count"
 _COUNTER = struct.Struct(">QI")
@@ -135,16 +138,45 @@ class HeaderFile:
 
 
 def parse_header_file(data: bytes) -> HeaderFile:
-    """Parse a header file of either layout. Raises MalformedError, never anything else."""
-    if len(data) in LEGACY_SIZES:
-        return HeaderFile((parse_header(data), None), (None, None), legacy=True)
-    if len(data) != FILE_BYTES:
-        raise MalformedError("the vault header has the wrong size")
-    copies = (_copy_at(data, COPY_OFFSETS[0]), _copy_at(data, COPY_OFFSETS[1]))
-    counters = (_counter_at(data, COUNTER_OFFSETS[0]), _counter_at(data, COUNTER_OFFSETS[1]))
-    parsed = HeaderFile(copies, counters)
-    parsed.newest_index  # noqa: B018 (raises when no copy is intact)
-    return parsed
+    """Parse a header file of either layout. Raises MalformedError, never anything else.
+
+    A version 1 or 2 header is recognised by its own version field at the start of the
+    file, and accepted with zero bytes after it, then anything: that is the state of a
+    migration that a crash interrupted after extending the file (section 3a of
+    docs/vault-format.md), before or while copy B was written.
+    """
+    if len(data) == FILE_BYTES:
+        copies = (_copy_at(data, COPY_OFFSETS[0]), _copy_at(data, COPY_OFFSETS[1]))
+        counters = (_counter_at(data, COUNTER_OFFSETS[0]), _counter_at(data, COUNTER_OFFSETS[1]))
+        if copies != (None, None):
+            return HeaderFile(copies, counters)
+    legacy = legacy_header_at_start(data)
+    if legacy is not None:
+        return HeaderFile((legacy, None), (None, None), legacy=True)
+    if len(data) == FILE_BYTES:
+        raise MalformedError("the vault header has no intact copy")
+    raise MalformedError("the vault header has the wrong size")
+
+
+def legacy_header_at_start(data: bytes) -> VaultHeader | None:
+    """The version 1 or 2 header at the start of `data`, or None."""
+    if len(data) < HEADER_BYTES:
+        return None
+    size = {VERSION_1: HEADER_BYTES, VERSION_WITH_LOCKOUT: LOCKOUT_HEADER_BYTES}.get(
+        int.from_bytes(data[8:10], "big")
+    )
+    if size is None or len(data) < size or any(data[size:COPY_REGION]):
+        return None
+    try:
+        return parse_header(data[:size])
+    except MalformedError:
+        return None
+
+
+def is_torn_creation(data: bytes) -> bool:
+    """A header file shorter than the layout that is no version 1 or 2 header either: only
+    a creation killed while writing it leaves one (nothing else writes a short file)."""
+    return len(data) < FILE_BYTES and legacy_header_at_start(data) is None
 
 
 def encode_copy(header: VaultHeader) -> bytes:

@@ -17,6 +17,7 @@ whose migration can be interrupted.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import uuid
@@ -27,11 +28,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from app.fsutil import atomic_write, make_private_dir  # noqa: E402
+from app.fsutil import make_private_dir, write_new_file  # noqa: E402
 from app.store.database import Database  # noqa: E402
 from app.store.migrations import MIGRATIONS  # noqa: E402
 from app.vault import META_CREATED_AT, META_RECOVERY_PUBLIC_KEY, PURPOSE_DB_KEY  # noqa: E402
-from crypto.header import new_master_key, new_salt, new_vault_id  # noqa: E402
+from crypto.header import VERSION_1, new_master_key, new_salt, new_vault_id  # noqa: E402
 from crypto.kdf import (  # noqa: E402
     KdfProfile,
     derive_key,
@@ -188,7 +189,9 @@ def build_v1_vault(
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     finally:
         db.close()
-    atomic_write(vault_dir / "header", header.to_bytes())
+    # What Carnet wrote at schema version 1: a version 1 header, alone in its file.
+    legacy = dataclasses.replace(header, version=VERSION_1).sealed_with(master_key)
+    write_new_file(vault_dir / "header", legacy.to_bytes())
     for suffix in ("-wal", "-shm"):
         leftover = store.with_name(store.name + suffix)
         if leftover.exists() and leftover.stat().st_size:

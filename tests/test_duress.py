@@ -19,7 +19,8 @@ from app.device_share import KEYRING_SERVICE, NoDeviceShares
 from app.errors import WrongPassphraseError
 from app.paths import VaultPaths
 from app.vault import VaultService
-from crypto.header import HEADER_BYTES, LOCKOUT_HEADER_BYTES, parse_header
+from crypto.header import VaultHeader
+from crypto.header_file import FILE_BYTES, HeaderFile, parse_header_file
 from crypto.kdf import KdfProfile
 from tests.conftest import PASSPHRASE, CarnetEnv, Result, run_carnet
 from tests.keyring_service import SecretService
@@ -40,6 +41,14 @@ Cli = Callable[..., Result]
 
 def header_of(cenv: CarnetEnv) -> bytes:
     return (cenv.vault / "header").read_bytes()
+
+
+def state_of(cenv: CarnetEnv) -> HeaderFile:
+    return parse_header_file(header_of(cenv))
+
+
+def newest_of(cenv: CarnetEnv) -> VaultHeader:
+    return state_of(cenv).newest
 
 
 def every_file(folder: Path) -> list[Path]:
@@ -73,7 +82,7 @@ def test_duress_unlock_wipes_and_answers_like_an_empty_notebook(
 ) -> None:
     duress_file = carnet_env.secret_file(DURESS, name="duress")
     vault_with_evidence(cli, carnet_env, "--duress-passphrase-file", str(duress_file))
-    old_header = parse_header(header_of(carnet_env))
+    old_header = newest_of(carnet_env)
     twin = empty_twin(cli, tmp_path, carnet_env)
 
     for command in (["incident", "list"], ["search", "raid"], ["custody", "verify"]):
@@ -95,8 +104,8 @@ def test_duress_unlock_wipes_and_answers_like_an_empty_notebook(
     twin_added = cli(*with_pw(twin, DURESS), "incident", "add", "--title", "Harmless", env=twin)
     assert (added.code, added.out, added.err) == (twin_added.code, twin_added.out, twin_added.err)
     assert titles(cli, carnet_env, DURESS) == ["Harmless"]
-    fresh = parse_header(header_of(carnet_env))
-    assert len(header_of(carnet_env)) == HEADER_BYTES
+    fresh = newest_of(carnet_env)
+    assert len(header_of(carnet_env)) == FILE_BYTES
     assert (fresh.salt, fresh.profile, fresh.device_share_required) == (
         old_header.salt,
         old_header.profile,
@@ -137,7 +146,7 @@ def test_the_header_looks_the_same_with_or_without_a_duress_passphrase(
     twin = CarnetEnv(root=carnet_env.root, env=carnet_env.env, vault=tmp_path / "plain")
     init_in_process(cli, twin, PASSPHRASE)
     with_duress, without = header_of(carnet_env), header_of(twin)
-    assert len(with_duress) == len(without) == HEADER_BYTES
+    assert len(with_duress) == len(without) == FILE_BYTES
     # Same fixed fields (apart from the random vault id, salt, slots and MAC).
     assert with_duress[:12] == without[:12] and with_duress[28:42] == without[28:42]
 
@@ -201,10 +210,13 @@ def lockout_status(cli: Cli, cenv: CarnetEnv) -> str:
 def test_n_wrong_passphrases_in_a_row_wipe_the_vault(cli: Cli, carnet_env: CarnetEnv) -> None:
     vault_with_evidence(cli, carnet_env)
     assert lockout_status(cli, carnet_env) == "off"
-    assert len(header_of(carnet_env)) == HEADER_BYTES
+    assert len(header_of(carnet_env)) == FILE_BYTES
+    inode = (carnet_env.vault / "header").stat().st_ino
     on = cli(*with_pw(carnet_env, PASSPHRASE), "lockout", "set", "3")
     assert on.code == 0, on.err
-    assert len(header_of(carnet_env)) == LOCKOUT_HEADER_BYTES
+    # Same size, same file: the setting is in every copy, the count in its own records.
+    assert len(header_of(carnet_env)) == FILE_BYTES
+    assert (carnet_env.vault / "header").stat().st_ino == inode
     assert titles(cli, carnet_env, PASSPHRASE) == [f"Raid {CANARY}"]
 
     for attempt in (1, 2):
@@ -237,11 +249,11 @@ def test_an_attempt_is_counted_before_the_passphrase_is_tried(
     monkeypatch.setattr(app.vault, "stretch_passphrase", killed)
     with pytest.raises(KeyboardInterrupt):
         service.unlock(WRONG)
-    assert parse_header(header_of(carnet_env)).failed_unlocks == 1
+    assert state_of(carnet_env).failed_unlocks == 1
     monkeypatch.undo()
     with pytest.raises(WrongPassphraseError):
         service.unlock(WRONG)
-    assert parse_header(header_of(carnet_env)).failed_unlocks == 2
+    assert state_of(carnet_env).failed_unlocks == 2
 
 
 def test_lockout_off_and_bad_numbers(cli: Cli, carnet_env: CarnetEnv) -> None:
@@ -281,12 +293,12 @@ def test_recovery_resets_the_count_and_duress_keeps_the_setting(
     assert recovered.code == 0, recovered.err
     assert lockout_status(cli, carnet_env) == "wipe after 4 failed unlocks in a row (0 so far)"
 
-    old_vault_id = parse_header(header_of(carnet_env)).vault_id
+    old_vault_id = newest_of(carnet_env).vault_id
     assert titles(cli, carnet_env, DURESS) == []
     # A fresh vault was made under duress, and it carries the setting the old one had.
-    fresh = parse_header(header_of(carnet_env))
+    fresh = newest_of(carnet_env)
     assert fresh.vault_id != old_vault_id
-    assert (fresh.wipe_after, fresh.failed_unlocks) == (4, 0)
+    assert (fresh.wipe_after, state_of(carnet_env).failed_unlocks) == (4, 0)
 
 
 @pytest.mark.keyring

@@ -282,7 +282,9 @@ def test_unknown_profile_code_is_refused(version: int, code: int) -> None:
 
 @pytest.mark.parametrize("profile", PROFILES)
 @pytest.mark.parametrize("version", VERSIONS)
-def test_every_profile_code_parses_with_its_own_parameters(version: int, profile: KdfProfile) -> None:
+def test_every_profile_code_parses_with_its_own_parameters(
+    version: int, profile: KdfProfile
+) -> None:
     data = sample(KdfProfile.MODERATE, version=version).to_bytes()
     params = profile.params
     data = patched(data, 29, bytes([profile.code]))
@@ -293,7 +295,9 @@ def test_every_profile_code_parses_with_its_own_parameters(version: int, profile
 @pytest.mark.parametrize("profile", PROFILES)
 @pytest.mark.parametrize("other", PROFILES)
 @pytest.mark.parametrize("version", VERSIONS)
-def test_parameters_of_another_profile_are_refused(version: int, profile: KdfProfile, other: KdfProfile) -> None:
+def test_parameters_of_another_profile_are_refused(
+    version: int, profile: KdfProfile, other: KdfProfile
+) -> None:
     """A header cannot say "sensitive" while asking for the interactive cost, or mix."""
     data = sample(profile, version=version).to_bytes()
     own, alien = profile.params, other.params
@@ -310,8 +314,8 @@ def test_parameters_of_another_profile_are_refused(version: int, profile: KdfPro
 @pytest.mark.parametrize("profile", PROFILES)
 @pytest.mark.parametrize(("d_ops", "d_mem"), [(1, 0), (-1, 0), (0, 1), (0, -1), (0, 1024), (1, 1)])
 @pytest.mark.parametrize("version", VERSIONS)
-def test_parameters_off_by_a_little_are_refused(version: int, 
-    profile: KdfProfile, d_ops: int, d_mem: int
+def test_parameters_off_by_a_little_are_refused(
+    version: int, profile: KdfProfile, d_ops: int, d_mem: int
 ) -> None:
     params = profile.params
     bad = patched(

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from crypto.header import parse_header
+from crypto.header_file import parse_header_file
 from tests.conftest import PASSPHRASE, CarnetEnv, Result, VaultFixture, isolated_env, run_carnet
 from tests.keyring_service import SecretService, start_secret_service
 
@@ -45,12 +45,12 @@ def init_vault(cenv: CarnetEnv, *extra: str) -> tuple[VaultFixture, Result]:
 def vault_id_hex(vault_dir: Path) -> str:
     """The vault id: bytes 12..28 of the header (the keyring entry's user name)."""
     data = (vault_dir / "header").read_bytes()
-    assert parse_header(data).vault_id == data[12:28]
+    assert parse_header_file(data).newest.vault_id == data[12:28]
     return data[12:28].hex()
 
 
 def share_required(vault_dir: Path) -> bool:
-    return parse_header((vault_dir / "header").read_bytes()).device_share_required
+    return parse_header_file((vault_dir / "header").read_bytes()).newest.device_share_required
 
 
 def other_computer(tmp_path: Path, name: str, vault_from: Path) -> CarnetEnv:

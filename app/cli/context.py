@@ -12,7 +12,7 @@ from app.device_share import KeyringDeviceShares
 from app.notebook import Notebook
 from app.paths import resolve_vault_dir
 from app.progress import Progress
-from app.vault import VaultService
+from app.vault import VaultService, VaultSession
 
 Subcommands: TypeAlias = "argparse._SubParsersAction[Any]"
 
@@ -22,6 +22,7 @@ class Context:
         self.args = args
         self.secrets = SecretReader()
         self.paths = resolve_vault_dir(getattr(args, "vault", None))
+        self._sessions: list[VaultSession] = []
 
     def vault_service(self, shares: Any = None) -> VaultService:
         return VaultService(
@@ -34,7 +35,15 @@ class Context:
         service = self.vault_service()
         service.read_header()  # a missing or damaged vault is reported before any prompt
         passphrase = self.secrets.existing(getattr(self.args, "passphrase_file", None))
-        return Notebook(service.unlock(passphrase, progress=self.progress()))
+        session = service.unlock(passphrase, progress=self.progress())
+        self._sessions.append(session)
+        return Notebook(session)
+
+    def finish(self) -> None:
+        """After the command's output: wait for work an unlock left running (removing a
+        duress-wiped vault's old files), so that the process never exits half way."""
+        for session in self._sessions:
+            session.wait()
 
     def progress(self) -> Progress:
         """A one-line progress display on stderr when it is a terminal, else nothing."""

@@ -132,8 +132,9 @@ def run(argv: list[str]) -> int:
     if handler is None:
         parser.print_help()
         return EXIT_USAGE
+    ctx = Context(args)
     try:
-        return int(handler(Context(args)))
+        return int(handler(ctx))
     except CarnetError as exc:
         return _fail(exc.message, exc.exit_code)
     except sqlcipher3.Error as exc:
@@ -152,6 +153,8 @@ def run(argv: list[str]) -> int:
             "data (CARNET_DEBUG=1 shows details)",
             1,
         )
+    finally:
+        ctx.finish()
 
 
 def _fail(message: str, code: int) -> int:
