@@ -50,10 +50,12 @@ from crypto.header import (
 from crypto.kdf import KdfProfile, derive_key, normalize_passphrase, stretch_passphrase
 from crypto.recovery_key import (
     backup_keypair,
+    backup_signing_seed,
     decode_recovery_key,
     encode_recovery_key,
     new_recovery_key,
 )
+from crypto.signing import PURPOSE_OWNER_WRAP, OwnerSigner, wrap_owner_seed
 from crypto.vault_keys import (
     HeaderIntegrityError,
     PassphraseConflictError,
@@ -70,6 +72,27 @@ MAX_WIPE_AFTER = 1000
 PURPOSE_DB_KEY = b"carnet-sqlcipher"
 META_RECOVERY_PUBLIC_KEY = "recovery_public_key"
 META_CREATED_AT = "vault_created_at"
+# The travel backup's owner key (crypto/signing.py, OwnerSigner): its public half, and its
+# seed wrapped under the master key's PURPOSE_OWNER_WRAP subkey, so that `travel prepare`
+# can sign as the owner without asking for the recovery key each time.
+META_OWNER_PUBLIC_KEY = "travel_owner_public_key"
+META_OWNER_SEED = "travel_owner_seed_wrapped"
+
+
+def owner_key_rows(wrap_key: bytes, recovery_key: bytes) -> list[tuple[str, str]]:
+    """The meta rows that let this vault sign travel backups as the recovery key's holder;
+    `wrap_key` is the master key's PURPOSE_OWNER_WRAP subkey.
+
+    Only the derived seed is kept, never the recovery key: the recovery key also opens
+    every backup ever sealed to it, and unwraps the master key; the seed can only sign.
+    """
+    seed = bytearray(backup_signing_seed(recovery_key))
+    try:
+        public_key = OwnerSigner(bytes(seed)).public_key
+        wrapped = wrap_owner_seed(wrap_key, bytes(seed))
+    finally:
+        seed[:] = bytes(len(seed))
+    return [(META_OWNER_PUBLIC_KEY, public_key.hex()), (META_OWNER_SEED, wrapped.hex())]
 
 
 @dataclass(frozen=True)
@@ -248,6 +271,7 @@ class VaultService:
                             bytes(backup_keypair(recovery_key).public_key).hex(),
                         ),
                         (META_CREATED_AT, json.dumps(int(time.time()))),
+                        *owner_key_rows(derive_key(master_key, PURPOSE_OWNER_WRAP), recovery_key),
                     ],
                 )
         finally:
