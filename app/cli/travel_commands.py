@@ -153,7 +153,6 @@ def cmd_restore(ctx: Context) -> int:
             getattr(args, "passphrase_file", None), "key file passphrase"
         )
         keys = load_key_file(args.key, key_passphrase)
-        ctx.note(ORGANISATION_NOTE)
     else:
         text = ctx.secrets.existing(args.recovery_key_file, "recovery key", "--recovery-key-file")
         recovery_key = recovery_key_bytes(text)
@@ -172,6 +171,8 @@ def cmd_restore(ctx: Context) -> int:
         progress=ctx.progress(),
     )
     contents = result.contents
+    if not contents.owner_verified:
+        ctx.note(ORGANISATION_NOTE)  # after the restore, so a refusal stays one error line
     ctx.out(f"Vault restored at {result.paths.root}")
     ctx.out(
         f"{contents.incidents} incident(s) and {contents.files} file(s) from the backup of "

@@ -305,8 +305,8 @@ def _walk(
         if index == 2:
             if name != OWNER_SIGNATURE or member.size != SIGNATURE_BYTES:
                 raise IntegrityError(
-                    "the backup carries no owner signature: it cannot be proven to be yours; "
-                    "refused"
+                    "the backup carries no owner signature, so it cannot be proven to be its "
+                    "owner's; refused"
                 )
             owner_signature = stream.read()
             if owner is not None and not verify_owner_signature(
