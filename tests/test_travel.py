@@ -26,9 +26,12 @@ import pytest
 
 from app.cli.travel_commands import ORGANISATION_NOTE
 from app.device_share import NoDeviceShares
+from app.errors import CannotUnlockError
 from app.key_files import load_key_file
 from app.notebook import Notebook
 from app.paths import VaultPaths
+from app.travel.backup import recovery_public_key
+from app.travel.owner import remember_signer
 from app.vault import META_OWNER_PUBLIC_KEY, META_OWNER_SEED, VaultService
 from crypto.bundle import BundleWriter, open_bundle
 from crypto.public_keys import decode_public_key, encode_public_key
@@ -658,3 +661,38 @@ def test_an_older_vault_asks_for_the_recovery_key_once_to_sign_its_backups(
         target = CarnetEnv(carnet_env.root, carnet_env.env, tmp_path / f"restored-{index}")
         assert _restore(cli, target, backup, recovery).code == 0
         assert titles_of(cli, target, NEW_PASSPHRASE) == ["From before"]
+
+
+def test_a_damaged_owner_key_record_writes_no_backup(
+    cli: Cli, carnet_env: CarnetEnv, tmp_path: Path
+) -> None:
+    init_in_process(cli, carnet_env)
+    other_recovery = decode_recovery_key(
+        init_in_process(cli, CarnetEnv(carnet_env.root, carnet_env.env, tmp_path / "other"))
+    )
+    target = tmp_path / "backup.carnet"
+    session = VaultService(VaultPaths(carnet_env.vault), NoDeviceShares()).unlock(PASSPHRASE)
+    with Notebook(session) as notebook:
+        # Another vault's recovery key is never stored as this vault's owner key.
+        with pytest.raises(CannotUnlockError):
+            remember_signer(notebook, other_recovery, recovery_public_key(notebook))
+        with notebook.session.db.reading() as conn:
+            good = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+    damaged_seed = bytearray.fromhex(good[META_OWNER_SEED])
+    damaged_seed[40] ^= 1
+    cases = {
+        "seed flipped": {META_OWNER_SEED: damaged_seed.hex()},
+        "other public key": {META_OWNER_PUBLIC_KEY: os.urandom(32).hex()},
+        "half missing": {META_OWNER_PUBLIC_KEY: None},
+    }
+    for label, change in cases.items():
+        session = VaultService(VaultPaths(carnet_env.vault), NoDeviceShares()).unlock(PASSPHRASE)
+        with Notebook(session) as notebook, notebook.session.db.transaction() as conn:
+            for key in (META_OWNER_PUBLIC_KEY, META_OWNER_SEED):
+                value = change.get(key, good[key])
+                conn.execute("DELETE FROM meta WHERE key = ?", (key,))
+                if value is not None:
+                    conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, value))
+        refused = run(cli, carnet_env, "travel", "prepare", "--out", str(target))
+        assert_error(refused, 4, "backup signing key")
+        assert not target.exists(), label
