@@ -32,12 +32,12 @@ from app.notebook import Notebook
 from app.paths import VaultPaths
 from app.travel.backup import recovery_public_key
 from app.travel.owner import remember_signer
-from app.vault import META_OWNER_PUBLIC_KEY, META_OWNER_SEED, VaultService
+from app.vault import META_OWNER_PUBLIC_KEY, META_OWNER_SEED, VaultService, owner_key_rows
 from crypto.bundle import BundleWriter, open_bundle
 from crypto.public_keys import decode_public_key, encode_public_key
 from crypto.recipient_keys import RecipientKeyPair
 from crypto.recovery_key import backup_keypair, backup_signing_seed, decode_recovery_key
-from crypto.signing import DeviceSigner, OwnerSigner
+from crypto.signing import PURPOSE_OWNER_WRAP, DeviceSigner, OwnerSigner
 from tests.conftest import PASSPHRASE, CarnetEnv, Result
 from tests.image_factory import make_jpeg
 from tests.test_cli_vault import assert_error, init_in_process, with_pw
@@ -666,7 +666,7 @@ def test_an_older_vault_asks_for_the_recovery_key_once_to_sign_its_backups(
 def test_a_damaged_owner_key_record_writes_no_backup(
     cli: Cli, carnet_env: CarnetEnv, tmp_path: Path
 ) -> None:
-    init_in_process(cli, carnet_env)
+    recovery = init_in_process(cli, carnet_env)
     other_recovery = decode_recovery_key(
         init_in_process(cli, CarnetEnv(carnet_env.root, carnet_env.env, tmp_path / "other"))
     )
@@ -678,14 +678,21 @@ def test_a_damaged_owner_key_record_writes_no_backup(
             remember_signer(notebook, other_recovery, recovery_public_key(notebook))
         with notebook.session.db.reading() as conn:
             good = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        other_rows = dict(owner_key_rows(session.subkey(PURPOSE_OWNER_WRAP), other_recovery))
     damaged_seed = bytearray.fromhex(good[META_OWNER_SEED])
     damaged_seed[40] ^= 1
-    cases = {
-        "seed flipped": {META_OWNER_SEED: damaged_seed.hex()},
-        "other public key": {META_OWNER_PUBLIC_KEY: os.urandom(32).hex()},
-        "half missing": {META_OWNER_PUBLIC_KEY: None},
+    cases: dict[str, tuple[dict[str, str | None], tuple[str, ...]]] = {
+        "seed flipped": ({META_OWNER_SEED: damaged_seed.hex()}, ()),
+        "other public key": ({META_OWNER_PUBLIC_KEY: os.urandom(32).hex()}, ()),
+        "half missing": ({META_OWNER_PUBLIC_KEY: None}, ()),
+        # Whole and well wrapped, but another recovery key's: the recovery key given to
+        # prepare (as --wipe needs) shows it before a backup is written.
+        "another vault's": (
+            {**other_rows},
+            ("--recovery-key-file", key_file(carnet_env, recovery)),
+        ),
     }
-    for label, change in cases.items():
+    for label, (change, extra) in cases.items():
         session = VaultService(VaultPaths(carnet_env.vault), NoDeviceShares()).unlock(PASSPHRASE)
         with Notebook(session) as notebook, notebook.session.db.transaction() as conn:
             for key in (META_OWNER_PUBLIC_KEY, META_OWNER_SEED):
@@ -693,6 +700,6 @@ def test_a_damaged_owner_key_record_writes_no_backup(
                 conn.execute("DELETE FROM meta WHERE key = ?", (key,))
                 if value is not None:
                     conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, value))
-        refused = run(cli, carnet_env, "travel", "prepare", "--out", str(target))
+        refused = run(cli, carnet_env, "travel", "prepare", "--out", str(target), *extra)
         assert_error(refused, 4, "backup signing key")
         assert not target.exists(), label

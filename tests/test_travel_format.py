@@ -356,3 +356,25 @@ def test_the_database_parser_refuses_anything_malformed(value: object) -> None:
     data = json.dumps(value).encode()
     with pytest.raises(IntegrityError):
         snapshot.parse(data, 4)
+
+
+def test_a_recovery_key_restore_opens_only_with_that_key_s_own_pair(
+    made: tuple[bytes, bytes, Path],
+) -> None:
+    """The owner check is derived from `recovery_key`: a caller handing another pair with
+    it (so that the check and the opening key disagree) is a bug, refused up front."""
+    key, good, root = made
+    path = root / "good-again.carnet"
+    path.write_bytes(good)
+    with pytest.raises(ValueError, match="own pair"):
+        restore_backup(
+            path,
+            recovery_recipient(bytes(32)),
+            VaultPaths(root / "mismatched"),
+            PASSPHRASE,
+            NoDeviceShares(),
+            recovery_key=key,
+            profile=KdfProfile.INTERACTIVE,
+            use_keyring=False,
+        )
+    assert not (root / "mismatched").exists()

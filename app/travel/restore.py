@@ -279,7 +279,7 @@ def _walk(
     """Check member by member; `owner` is the owner key's public half, or None when it
     cannot be known (an organisation's key), which skips only the owner check."""
     manifest: dict[str, Any] | None = None
-    manifest_bytes = signature = owner_signature = b""
+    manifest_bytes = signature = b""
     expected: dict[str, dict[str, Any]] = {}
     seen: set[str] = set()
     document: dict[str, Any] | None = None
@@ -308,9 +308,8 @@ def _walk(
                     "the backup carries no owner signature, so it cannot be proven to be its "
                     "owner's; refused"
                 )
-            owner_signature = stream.read()
             if owner is not None and not verify_owner_signature(
-                owner, manifest_bytes, owner_signature
+                owner, manifest_bytes, stream.read()
             ):
                 raise IntegrityError(
                     "the backup is not signed by the holder of this recovery key: it was "
@@ -336,7 +335,7 @@ def _walk(
             raise IntegrityError(f"{name}: SHA-256 differs from the manifest")
         done += member.size
         progress(done, total, stage)
-    if manifest is None or document is None or not signature or not owner_signature:
+    if manifest is None or document is None or not signature:
         raise IntegrityError("the backup is incomplete")
     missing = sorted(set(expected) - seen)
     if missing:
