@@ -295,7 +295,7 @@ def test_a_new_vault_keeps_the_owner_key_its_recovery_key_derives(
         ("sealed by someone with only the public key", "not signed by the holder"),
         ("signed by another vault's recovery key", "not signed by the holder"),
         ("owner signature removed", "no owner signature"),
-        ("format 1, as the earlier Carnet wrote it", "format 1"),
+        ("format 1, as the earlier Carnet wrote it", "format 1, which carries no owner signature"),
         ("a format from the future", "format 3"),
     ],
 )
