@@ -55,7 +55,7 @@ from crypto.recovery_key import (
     encode_recovery_key,
     new_recovery_key,
 )
-from crypto.signing import PURPOSE_OWNER_WRAP, OwnerSigner, wrap_owner_seed
+from crypto.signing import OwnerSigner
 from crypto.vault_keys import (
     HeaderIntegrityError,
     PassphraseConflictError,
@@ -73,26 +73,27 @@ PURPOSE_DB_KEY = b"carnet-sqlcipher"
 META_RECOVERY_PUBLIC_KEY = "recovery_public_key"
 META_CREATED_AT = "vault_created_at"
 # The travel backup's owner key (crypto/signing.py, OwnerSigner): its public half, and its
-# seed wrapped under the master key's PURPOSE_OWNER_WRAP subkey, so that `travel prepare`
-# can sign as the owner without asking for the recovery key each time.
+# seed, kept in the encrypted database so that `travel prepare` can sign as the owner
+# without asking for the recovery key each time (app/travel/owner.py says why).
 META_OWNER_PUBLIC_KEY = "travel_owner_public_key"
-META_OWNER_SEED = "travel_owner_seed_wrapped"
+META_OWNER_SEED = "travel_owner_seed"
 
 
-def owner_key_rows(wrap_key: bytes, recovery_key: bytes) -> list[tuple[str, str]]:
-    """The meta rows that let this vault sign travel backups as the recovery key's holder;
-    `wrap_key` is the master key's PURPOSE_OWNER_WRAP subkey.
+def owner_key_rows(recovery_key: bytes) -> list[tuple[str, str]]:
+    """The meta rows that let this vault sign travel backups as the recovery key's holder.
 
     Only the derived seed is kept, never the recovery key: the recovery key also opens
-    every backup ever sealed to it, and unwraps the master key; the seed can only sign.
+    every backup ever sealed to it and unwraps the master key; the seed can only sign.
+    Kept in the database, which SQLCipher encrypts under the master key's subkey, and
+    not wrapped again under the master key: a rekey re-encrypts the database with the
+    new key and keeps the recovery key, so the row stays valid with no step of its own.
     """
     seed = bytearray(backup_signing_seed(recovery_key))
     try:
         public_key = OwnerSigner(bytes(seed)).public_key
-        wrapped = wrap_owner_seed(wrap_key, bytes(seed))
+        return [(META_OWNER_PUBLIC_KEY, public_key.hex()), (META_OWNER_SEED, seed.hex())]
     finally:
         seed[:] = bytes(len(seed))
-    return [(META_OWNER_PUBLIC_KEY, public_key.hex()), (META_OWNER_SEED, wrapped.hex())]
 
 
 @dataclass(frozen=True)
@@ -271,7 +272,7 @@ class VaultService:
                             bytes(backup_keypair(recovery_key).public_key).hex(),
                         ),
                         (META_CREATED_AT, json.dumps(int(time.time()))),
-                        *owner_key_rows(derive_key(master_key, PURPOSE_OWNER_WRAP), recovery_key),
+                        *owner_key_rows(recovery_key),
                     ],
                 )
         finally:

@@ -10,8 +10,7 @@ travel backup's manifest, prefixed with OWNER_SIGNATURE_CONTEXT so that a signat
 for one purpose can never be replayed as another. The device key cannot do this job: a
 backup names its device key itself, so anyone who re-makes a backup names their own. The
 owner's key is derived from the recovery key the restorer types, so it cannot be swapped.
-The vault keeps the owner seed wrapped (XChaCha20-Poly1305) under a subkey of the master
-key, so that `travel prepare` needs no recovery key; see wrap_owner_seed.
+The vault keeps the owner seed in its encrypted database (app/travel/owner.py says why).
 """
 
 from __future__ import annotations
@@ -19,14 +18,9 @@ from __future__ import annotations
 import nacl.bindings as sodium
 import nacl.exceptions
 import nacl.signing
-import nacl.utils
 
 PURPOSE_SIGNING_SEED = b"carnet-sign-seed"
-PURPOSE_OWNER_WRAP = b"carnet-owner-wrp"  # master key -> the key wrapping the owner seed
 OWNER_SIGNATURE_CONTEXT = b"carnet travel backup owner signature v1\x00"
-_OWNER_WRAP_AD = b"carnet owner seed v1"
-_NONCE_BYTES = sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
-WRAPPED_SEED_BYTES = _NONCE_BYTES + 32 + sodium.crypto_aead_xchacha20poly1305_ietf_ABYTES
 SEED_BYTES = 32
 PUBLIC_KEY_BYTES = 32
 SIGNATURE_BYTES = 64
@@ -94,33 +88,3 @@ class OwnerSigner:
 def verify_owner_signature(public_key: bytes, manifest: bytes, signature: bytes) -> bool:
     """Whether `signature` is the owner key's signature of this manifest; never raises."""
     return verify_signature(public_key, OWNER_SIGNATURE_CONTEXT + manifest, signature)
-
-
-def wrap_owner_seed(wrap_key: bytes, seed: bytes) -> bytes:
-    """The owner seed sealed with XChaCha20-Poly1305 under `wrap_key` (the master key's
-    PURPOSE_OWNER_WRAP subkey): nonce || ciphertext || tag, 72 bytes.
-
-    The database that stores it is already encrypted under the master key; wrapping it
-    again means a copy of the value made by any path that reads the database (a dump, a
-    future backup field, a debugging session) is still useless without the master key.
-    """
-    if len(seed) != SEED_BYTES or len(wrap_key) != 32:
-        raise ValueError("the owner seed and its wrapping key are 32 bytes")
-    nonce = nacl.utils.random(_NONCE_BYTES)
-    sealed = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
-        bytes(seed), _OWNER_WRAP_AD, nonce, wrap_key
-    )
-    return nonce + bytes(sealed)
-
-
-def unwrap_owner_seed(wrap_key: bytes, wrapped: bytes) -> bytearray | None:
-    """The owner seed (in a bytearray the caller zeroes), or None if it does not open."""
-    if len(wrapped) != WRAPPED_SEED_BYTES or len(wrap_key) != 32:
-        return None
-    try:
-        seed = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
-            wrapped[_NONCE_BYTES:], _OWNER_WRAP_AD, wrapped[:_NONCE_BYTES], wrap_key
-        )
-    except nacl.exceptions.CryptoError:
-        return None
-    return bytearray(seed)

@@ -27,14 +27,7 @@ from crypto.recovery_key import (
     encode_recovery_key,
     new_recovery_key,
 )
-from crypto.signing import (
-    WRAPPED_SEED_BYTES,
-    OwnerSigner,
-    unwrap_owner_seed,
-    verify_owner_signature,
-    verify_signature,
-    wrap_owner_seed,
-)
+from crypto.signing import OwnerSigner, verify_owner_signature, verify_signature
 
 key32 = st.binary(min_size=32, max_size=32)
 ALPHABET = string.ascii_uppercase + "234567"
@@ -328,18 +321,3 @@ def test_an_owner_signature_is_bound_to_its_context_and_manifest() -> None:
     # A plain signature of the same bytes (as a device key makes) is not an owner one.
     assert not verify_signature(signer.public_key, manifest, signature)
     assert signer.fingerprint in repr(signer)
-
-
-def test_the_wrapped_owner_seed_opens_only_under_its_key_and_unchanged() -> None:
-    wrap_key, seed = os.urandom(32), os.urandom(32)
-    wrapped = wrap_owner_seed(wrap_key, seed)
-    assert len(wrapped) == WRAPPED_SEED_BYTES and seed not in wrapped
-    assert wrap_owner_seed(wrap_key, seed) != wrapped  # a fresh nonce each time
-    opened = unwrap_owner_seed(wrap_key, wrapped)
-    assert opened == bytearray(seed)
-    assert unwrap_owner_seed(os.urandom(32), wrapped) is None
-    for at in (0, 30, len(wrapped) - 1):
-        damaged = bytearray(wrapped)
-        damaged[at] ^= 1
-        assert unwrap_owner_seed(wrap_key, bytes(damaged)) is None
-    assert unwrap_owner_seed(wrap_key, wrapped[:-1]) is None

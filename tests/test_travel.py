@@ -37,7 +37,7 @@ from crypto.bundle import BundleWriter, open_bundle
 from crypto.public_keys import decode_public_key, encode_public_key
 from crypto.recipient_keys import RecipientKeyPair
 from crypto.recovery_key import backup_keypair, backup_signing_seed, decode_recovery_key
-from crypto.signing import PURPOSE_OWNER_WRAP, DeviceSigner, OwnerSigner
+from crypto.signing import DeviceSigner, OwnerSigner
 from tests.conftest import PASSPHRASE, CarnetEnv, Result
 from tests.image_factory import make_jpeg
 from tests.test_cli_vault import assert_error, init_in_process, with_pw
@@ -472,8 +472,9 @@ def _forge(
     out: Path,
     owner_signature: str,
     other_owner: OwnerSigner | None = None,
-) -> None:
-    """What the organisation can do to a backup sealed to it too.
+) -> bytes:
+    """What the organisation can do to a backup sealed to it too; returns the plaintext
+    payload it saw.
 
     It opens the backup with its own key, points the vault's destination at its own key
     and re-titles an incident, recomputes the manifest, signs it with a fresh device key
@@ -526,6 +527,7 @@ def _forge(
         writer = BundleWriter([recovery_public_key, org.public_key], handle)
         writer.write(tar_bytes.getvalue())
         writer.close()
+    return plain
 
 
 @pytest.mark.parametrize(
@@ -553,7 +555,7 @@ def test_a_co_recipient_cannot_forge_a_backup_the_owner_would_restore(
     other_recovery = decode_recovery_key(init_in_process(cli, other))
     attacker = os.urandom(32)
     forged = tmp_path / "forged.carnet"
-    _forge(
+    seen = _forge(
         backup,
         org,
         bytes(backup_keypair(decode_recovery_key(recovery)).public_key),
@@ -562,6 +564,11 @@ def test_a_co_recipient_cannot_forge_a_backup_the_owner_would_restore(
         owner_signature,
         OwnerSigner(backup_signing_seed(other_recovery)),
     )
+
+    # The owner key's seed, kept in the vault, never travels: with it, the organisation
+    # could sign its forgery as the owner.
+    seed = backup_signing_seed(decode_recovery_key(recovery))
+    assert not (seed in seen or seed.hex().encode() in seen), "the owner seed is in the backup"
 
     target = CarnetEnv(carnet_env.root, carnet_env.env, tmp_path / "restored")
     assert_error(_restore(cli, target, forged, recovery), 4, message)
@@ -678,13 +685,15 @@ def test_a_damaged_owner_key_record_writes_no_backup(
             remember_signer(notebook, other_recovery, recovery_public_key(notebook))
         with notebook.session.db.reading() as conn:
             good = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-        other_rows = dict(owner_key_rows(session.subkey(PURPOSE_OWNER_WRAP), other_recovery))
+        other_rows = dict(owner_key_rows(other_recovery))
     damaged_seed = bytearray.fromhex(good[META_OWNER_SEED])
-    damaged_seed[40] ^= 1
+    damaged_seed[20] ^= 1
     cases: dict[str, tuple[dict[str, str | None], tuple[str, ...]]] = {
         "seed flipped": ({META_OWNER_SEED: damaged_seed.hex()}, ()),
         "other public key": ({META_OWNER_PUBLIC_KEY: os.urandom(32).hex()}, ()),
         "half missing": ({META_OWNER_PUBLIC_KEY: None}, ()),
+        "seed cut short": ({META_OWNER_SEED: good[META_OWNER_SEED][:-2]}, ()),
+        "seed not hex": ({META_OWNER_SEED: "zz" * 32}, ()),
         # Whole and well wrapped, but another recovery key's: the recovery key given to
         # prepare (as --wipe needs) shows it before a backup is written.
         "another vault's": (

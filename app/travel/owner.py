@@ -9,8 +9,10 @@ recovery key derives the same public key and refuses anything it did not sign.
 
 `travel prepare` must sign without the recovery key at hand (it is written down and kept
 apart from the laptop), so the vault keeps the derived seed, never the recovery key
-itself, wrapped under its master key in the encrypted database (app.vault.owner_key_rows,
-written at creation and at restore). A vault made before this existed has no such row:
+itself, in its database, which SQLCipher encrypts under the master key (so "under MK"):
+app.vault.owner_key_rows, written at creation and at restore. It is the only secret in
+`meta`, and nothing that leaves the vault carries it (the backup's database holds only
+the device keys' public halves from `meta`). A vault made before this existed has no such row:
 the first `travel prepare` asks for the recovery key once, checks it is this vault's, and
 stores the seed. The cost, said in docs/travel-backup.md: whoever can unlock the vault can
 make a backup its owner would restore; they can read and change the vault itself anyway.
@@ -22,7 +24,7 @@ from app.errors import CannotUnlockError, IntegrityError
 from app.notebook import Notebook
 from app.vault import META_OWNER_PUBLIC_KEY, META_OWNER_SEED, owner_key_rows
 from crypto.recovery_key import backup_keypair, backup_signing_seed
-from crypto.signing import PURPOSE_OWNER_WRAP, OwnerSigner, unwrap_owner_seed
+from crypto.signing import OwnerSigner
 
 
 def owner_public_key(recovery_key: bytes) -> bytes:
@@ -45,16 +47,13 @@ def stored_signer(notebook: Notebook) -> OwnerSigner | None:
         )
     if not rows:
         return None
+    seed = bytearray()
     try:
         public_key = bytes.fromhex(str(rows[META_OWNER_PUBLIC_KEY]))
-        wrapped = bytes.fromhex(str(rows[META_OWNER_SEED]))
+        seed = bytearray.fromhex(str(rows[META_OWNER_SEED]))
+        signer = OwnerSigner(bytes(seed))  # ValueError unless 32 bytes
     except (KeyError, ValueError):
         raise IntegrityError("the vault's record of its backup signing key is damaged") from None
-    seed = unwrap_owner_seed(notebook.session.subkey(PURPOSE_OWNER_WRAP), wrapped)
-    if seed is None:
-        raise IntegrityError("the vault's backup signing key does not open (damaged)")
-    try:
-        signer = OwnerSigner(bytes(seed))
     finally:
         seed[:] = bytes(len(seed))
     if signer.public_key != public_key:
@@ -72,7 +71,7 @@ def remember_signer(
     """
     if bytes(backup_keypair(recovery_key).public_key) != recovery_public_key:
         raise CannotUnlockError("this recovery key is not this vault's; nothing written")
-    rows = owner_key_rows(notebook.session.subkey(PURPOSE_OWNER_WRAP), recovery_key)
+    rows = owner_key_rows(recovery_key)
     with notebook.session.db.transaction() as conn:
         conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", rows)
     signer = stored_signer(notebook)
