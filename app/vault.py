@@ -34,6 +34,7 @@ from app.errors import (
     WrongPassphraseError,
 )
 from app.fsutil import atomic_write, make_private_dir, read_capped
+from app.owner_key import owner_key_rows
 from app.paths import VaultPaths
 from app.progress import Progress, no_progress
 from app.store.database import Database
@@ -50,12 +51,10 @@ from crypto.header import (
 from crypto.kdf import KdfProfile, derive_key, normalize_passphrase, stretch_passphrase
 from crypto.recovery_key import (
     backup_keypair,
-    backup_signing_seed,
     decode_recovery_key,
     encode_recovery_key,
     new_recovery_key,
 )
-from crypto.signing import OwnerSigner
 from crypto.vault_keys import (
     HeaderIntegrityError,
     PassphraseConflictError,
@@ -72,28 +71,6 @@ MAX_WIPE_AFTER = 1000
 PURPOSE_DB_KEY = b"carnet-sqlcipher"
 META_RECOVERY_PUBLIC_KEY = "recovery_public_key"
 META_CREATED_AT = "vault_created_at"
-# The travel backup's owner key (crypto/signing.py, OwnerSigner): its public half, and its
-# seed, kept in the encrypted database so that `travel prepare` can sign as the owner
-# without asking for the recovery key each time (app/travel/owner.py says why).
-META_OWNER_PUBLIC_KEY = "travel_owner_public_key"
-META_OWNER_SEED = "travel_owner_seed"
-
-
-def owner_key_rows(recovery_key: bytes) -> list[tuple[str, str]]:
-    """The meta rows that let this vault sign travel backups as the recovery key's holder.
-
-    Only the derived seed is kept, never the recovery key: the recovery key also opens
-    every backup ever sealed to it and unwraps the master key; the seed can only sign.
-    Kept in the database, which SQLCipher encrypts under the master key's subkey, and
-    not wrapped again under the master key: a rekey re-encrypts the database with the
-    new key and keeps the recovery key, so the row stays valid with no step of its own.
-    """
-    seed = bytearray(backup_signing_seed(recovery_key))
-    try:
-        public_key = OwnerSigner(bytes(seed)).public_key
-        return [(META_OWNER_PUBLIC_KEY, public_key.hex()), (META_OWNER_SEED, seed.hex())]
-    finally:
-        seed[:] = bytes(len(seed))
 
 
 @dataclass(frozen=True)

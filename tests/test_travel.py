@@ -29,10 +29,11 @@ from app.device_share import NoDeviceShares
 from app.errors import CannotUnlockError
 from app.key_files import load_key_file
 from app.notebook import Notebook
+from app.owner_key import META_OWNER_PUBLIC_KEY, META_OWNER_SEED, owner_key_rows
 from app.paths import VaultPaths
 from app.travel.backup import recovery_public_key
 from app.travel.owner import remember_signer
-from app.vault import META_OWNER_PUBLIC_KEY, META_OWNER_SEED, VaultService, owner_key_rows
+from app.vault import VaultService
 from crypto.bundle import BundleWriter, open_bundle
 from crypto.public_keys import decode_public_key, encode_public_key
 from crypto.recipient_keys import RecipientKeyPair

@@ -586,8 +586,8 @@ def test_the_document_names_every_personalisation_string() -> None:
         "carnet-hdr-mac",
         "carnet-sqlcipher",
         "carnet-rk-check",
-        "carnet-rk-x25519",
         "carnet-rk-sign",
+        "carnet-rk-x25519",
     ):
         assert f'person = "{person}"' in text, person
         assert len(person.encode()) <= 16

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from app.errors import CannotUnlockError, IntegrityError
 from app.notebook import Notebook
-from app.vault import META_OWNER_PUBLIC_KEY, META_OWNER_SEED, owner_key_rows
+from app.owner_key import META_OWNER_PUBLIC_KEY, META_OWNER_SEED, owner_key_rows
 from crypto.recovery_key import backup_keypair, backup_signing_seed
 from crypto.signing import OwnerSigner
 
