@@ -45,6 +45,7 @@ from app.errors import (
 )
 from app.fsutil import make_private_dir
 from app.header_store import HeaderStore
+from app.owner_key import owner_key_rows
 from app.paths import VaultPaths
 from app.progress import Progress, no_progress
 from app.store.database import Database
@@ -310,6 +311,7 @@ class VaultService:
                             bytes(backup_keypair(recovery_key).public_key).hex(),
                         ),
                         (META_CREATED_AT, json.dumps(int(time.time()))),
+                        *owner_key_rows(recovery_key),
                     ],
                 )
         finally:

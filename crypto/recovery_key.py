@@ -6,7 +6,10 @@ hyphens. Parsing ignores case, spaces and hyphens and reads 0, 1 and 8 as O, I a
 the usual misreadings of a handwritten key; the checksum catches the remaining typos
 before any unlock is attempted.
 
-The same key seeds the X25519 key pair that travel backups are sealed to.
+The same key seeds the X25519 key pair that travel backups are sealed to, and the
+Ed25519 key that signs them as their owner's (crypto/signing.py, OwnerSigner): each from
+its own personalisation string, so neither key tells anything about the other or about
+the recovery key, and only the recovery key's holder can make the owner's signature.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ TEXT_CHARS = 56
 GROUP = 4
 PURPOSE_CHECKSUM = b"carnet-rk-check"
 PURPOSE_BACKUP_KEYPAIR = b"carnet-rk-x25519"
+PURPOSE_BACKUP_SIGNING = b"carnet-rk-sign"  # BLAKE2b personalisation: at most 16 bytes
 _MISREAD = str.maketrans({"0": "O", "1": "I", "8": "B"})
 
 
@@ -59,6 +63,17 @@ def decode_recovery_key(text: str) -> bytes:
 def backup_keypair(key: bytes) -> nacl.public.PrivateKey:
     """The X25519 key pair derived from the recovery key, for travel backups."""
     return nacl.public.PrivateKey.from_seed(derive_key(key, PURPOSE_BACKUP_KEYPAIR))
+
+
+def backup_signing_seed(key: bytes) -> bytes:
+    """The Ed25519 seed of the owner key that signs travel backups (see OwnerSigner).
+
+    A bundle sealed to several recipients shares one file key among them, so the
+    container alone cannot tell the owner's backup from one a co-recipient re-made; this
+    key, which only the recovery key (or the owner's unlocked vault, which keeps it
+    wrapped under the master key) yields, is what can.
+    """
+    return derive_key(key, PURPOSE_BACKUP_SIGNING)
 
 
 def _checksum(key: bytes) -> bytes:

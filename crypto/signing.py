@@ -1,8 +1,16 @@
-"""The device signing key: Ed25519, its seed derived from the vault's master key.
+"""Signing keys: the device key, and the owner key of travel backups.
 
-It signs the custody log's rows and a bundle's manifest, so an organisation can tell
-that evidence came from the same vault over time. Its fingerprint is BLAKE2b-128 of the
-public key (personalised ``carnet-sign-fpr``), as hex in eight groups of four.
+The device key (Ed25519, its seed derived from the vault's master key) signs the custody
+log's rows and a bundle's manifest, so an organisation can tell that evidence came from
+the same vault over time. Its fingerprint is BLAKE2b-128 of the public key (personalised
+``carnet-sign-fpr``), as hex in eight groups of four.
+
+The owner key (Ed25519, its seed derived from the recovery key: recovery_key.py) signs a
+travel backup's manifest, prefixed with OWNER_SIGNATURE_CONTEXT so that a signature made
+for one purpose can never be replayed as another. The device key cannot do this job: a
+backup names its device key itself, so anyone who re-makes a backup names their own. The
+owner's key is derived from the recovery key the restorer types, so it cannot be swapped.
+The vault keeps the owner seed in its encrypted database (app/travel/owner.py says why).
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ import nacl.exceptions
 import nacl.signing
 
 PURPOSE_SIGNING_SEED = b"carnet-sign-seed"
+OWNER_SIGNATURE_CONTEXT = b"carnet travel backup owner signature v1\x00"
 SEED_BYTES = 32
 PUBLIC_KEY_BYTES = 32
 SIGNATURE_BYTES = 64
@@ -54,3 +63,28 @@ class DeviceSigner:
 
     def sign(self, message: bytes) -> bytes:
         return bytes(self._key.sign(message).signature)
+
+
+class OwnerSigner:
+    """Signs travel backup manifests as the vault's owner (the recovery key's holder).
+
+    Holds the secret key; its repr shows the fingerprint only.
+    """
+
+    def __init__(self, seed: bytes) -> None:
+        if len(seed) != SEED_BYTES:
+            raise ValueError("a signing seed is 32 bytes")
+        self._key = nacl.signing.SigningKey(bytes(seed))
+        self.public_key = bytes(self._key.verify_key)
+        self.fingerprint = fingerprint(self.public_key)
+
+    def __repr__(self) -> str:
+        return f"OwnerSigner({self.fingerprint})"
+
+    def sign_manifest(self, manifest: bytes) -> bytes:
+        return bytes(self._key.sign(OWNER_SIGNATURE_CONTEXT + manifest).signature)
+
+
+def verify_owner_signature(public_key: bytes, manifest: bytes, signature: bytes) -> bool:
+    """Whether `signature` is the owner key's signature of this manifest; never raises."""
+    return verify_signature(public_key, OWNER_SIGNATURE_CONTEXT + manifest, signature)

@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 
 from crypto.errors import AuthenticationError, MalformedError
 from crypto.header import (
+    COPY_BYTES,
     FLAG_DEVICE_SHARE,
     HEADER_BYTES,
     KDF_ARGON2ID13,
-    COPY_BYTES,
     LOCKOUT_HEADER_BYTES,
     MAC_BYTES,
     MAGIC,
@@ -127,7 +127,7 @@ def test_version_3_layout() -> None:
 def test_a_torn_version_3_copy_is_refused_by_its_checksum(offset: int) -> None:
     data = bytearray(sample(version=VERSION).to_bytes())
     data[offset] ^= 0x01
-    with pytest.raises(MalformedError, match="torn|not a Carnet"):
+    with pytest.raises(MalformedError, match=r"torn|not a Carnet"):
         parse_header(bytes(data))
 
 

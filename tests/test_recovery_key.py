@@ -22,10 +22,12 @@ from hypothesis import strategies as st
 from crypto.errors import ChecksumError, MalformedError
 from crypto.recovery_key import (
     backup_keypair,
+    backup_signing_seed,
     decode_recovery_key,
     encode_recovery_key,
     new_recovery_key,
 )
+from crypto.signing import OwnerSigner, verify_owner_signature, verify_signature
 
 key32 = st.binary(min_size=32, max_size=32)
 ALPHABET = string.ascii_uppercase + "234567"
@@ -293,3 +295,29 @@ def test_a_backup_sealed_to_the_public_key_opens_with_the_recovered_pair() -> No
     sealed = nacl.public.SealedBox(backup_keypair(key).public_key).encrypt(b"travel backup")
     recovered = decode_recovery_key(encode_recovery_key(key).lower())
     assert nacl.public.SealedBox(backup_keypair(recovered)).decrypt(sealed) == b"travel backup"
+
+
+# --- the owner key that signs travel backups --------------------------------------------
+
+
+def test_the_owner_key_is_its_own_derivation() -> None:
+    key = bytes(range(32))
+    seed = hashlib.blake2b(b"", digest_size=32, key=key, person=b"carnet-rk-sign").digest()
+    assert backup_signing_seed(key) == seed
+    public, _secret = nacl.bindings.crypto_sign_seed_keypair(seed)
+    assert OwnerSigner(seed).public_key == public
+    # Apart from the backup pair's seed and the recovery key: one purpose, one key.
+    x25519_seed = hashlib.blake2b(b"", digest_size=32, key=key, person=b"carnet-rk-x25519")
+    assert seed not in (key, x25519_seed.digest())
+    assert OwnerSigner(backup_signing_seed(bytes(reversed(key)))).public_key != public
+
+
+def test_an_owner_signature_is_bound_to_its_context_and_manifest() -> None:
+    signer = OwnerSigner(backup_signing_seed(os.urandom(32)))
+    manifest = b'{"format": "carnet-travel-backup"}'
+    signature = signer.sign_manifest(manifest)
+    assert verify_owner_signature(signer.public_key, manifest, signature)
+    assert not verify_owner_signature(signer.public_key, manifest + b" ", signature)
+    # A plain signature of the same bytes (as a device key makes) is not an owner one.
+    assert not verify_signature(signer.public_key, manifest, signature)
+    assert signer.fingerprint in repr(signer)

@@ -5,6 +5,11 @@ treat every byte as hostile: a forged backup is refused whole, with an Integrity
 (exit 4) or CannotUnlockError (exit 3), and nothing is left behind. These tests build
 real backups through the services, then damage them at random (hypothesis) or craft
 them by hand with the real container writer.
+
+A crafted backup without the owner's signature is refused at that signature, before any
+record is read (tested here and, as a co-recipient would forge one, in test_travel.py).
+The structural refusals are tested with backups that the owner key does sign: the
+reader must stay defensive even then (a bug in an older Carnet, a compromised vault).
 """
 
 from __future__ import annotations
@@ -28,12 +33,21 @@ from app.models import IncidentInput
 from app.notebook import Notebook
 from app.paths import VaultPaths
 from app.travel import snapshot
-from app.travel.backup import DATABASE, FORMAT, MANIFEST, SIGNATURE, write_backup
+from app.travel.backup import (
+    DATABASE,
+    FORMAT,
+    MANIFEST,
+    OWNER_SIGNATURE,
+    SIGNATURE,
+    VERSION,
+    write_backup,
+)
+from app.travel.owner import stored_signer
 from app.travel.restore import recovery_recipient, restore_backup, verify_backup
 from app.vault import VaultService
 from crypto.kdf import KdfProfile
-from crypto.recovery_key import backup_keypair, decode_recovery_key
-from crypto.signing import DeviceSigner
+from crypto.recovery_key import backup_keypair, backup_signing_seed, decode_recovery_key
+from crypto.signing import DeviceSigner, OwnerSigner
 from tests.conftest import PASSPHRASE, CarnetEnv
 
 CRAFTED_AT = "2026-01-01T00:00:00Z"
@@ -57,7 +71,10 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[bytes, byte
     with Notebook(service.unlock(PASSPHRASE)) as notebook:
         incident_id = notebook.incidents.add(IncidentInput(title="Crafted-free"))
         notebook.attachments.attach(incident_id, [evidence])
-        result = write_backup(notebook, [], root / "backup.carnet")
+        owner = stored_signer(notebook)
+        if owner is None:
+            raise RuntimeError("a new vault keeps its owner key")
+        result = write_backup(notebook, [], root / "backup.carnet", owner=owner)
     yield Made((decode_recovery_key(created.recovery_key), result.path.read_bytes(), root))
 
 
@@ -84,7 +101,7 @@ def test_any_damage_is_refused_cleanly(
     path = root / "damaged.carnet"
     path.write_bytes(bytes(damaged))
     with pytest.raises(Exception) as caught:
-        verify_backup(path, recovery_recipient(key))
+        verify_backup(path, key)
     assert _expected_error(caught.value), repr(caught.value)
 
 
@@ -92,7 +109,7 @@ def test_the_untouched_backup_verifies(made: tuple[bytes, bytes, Path]) -> None:
     key, good, root = made
     path = root / "good.carnet"
     path.write_bytes(good)
-    contents = verify_backup(path, recovery_recipient(key))
+    contents = verify_backup(path, key)
     assert (contents.incidents, contents.files) == (1, 1)
 
 
@@ -119,13 +136,20 @@ def _craft(
     *,
     manifest: dict[str, Any] | None = None,
     links: tuple[str, ...] = (),
+    owner: OwnerSigner | None = None,
+    owner_signed: bool = True,
+    version: int = VERSION,
 ) -> Path:
-    """A backup with these members, a manifest listing them, signed by a fresh key."""
+    """A backup with these members, a manifest listing them, signed by a fresh device key
+    and by `owner` (by default the owner key of `key`, as the owner's vault would sign;
+    with `owner_signed` False there is no owner signature at all, as in format 1)."""
     signer = DeviceSigner(bytes(32))
+    if owner is None:
+        owner = OwnerSigner(backup_signing_seed(key))
     if manifest is None:
         manifest = {
             "format": FORMAT,
-            "version": 1,
+            "version": version,
             "backup_id": "ab" * 16,
             "created_at": CRAFTED_AT,
             "app_version": "0",
@@ -143,6 +167,8 @@ def _craft(
     def fill(tar: tarfile.TarFile) -> None:
         add_bytes(tar, MANIFEST, manifest_bytes, CRAFTED_AT)
         add_bytes(tar, SIGNATURE, signer.sign(manifest_bytes), CRAFTED_AT)
+        if owner_signed:
+            add_bytes(tar, OWNER_SIGNATURE, owner.sign_manifest(manifest_bytes), CRAFTED_AT)
         for name, data in members:
             add_bytes(tar, name, data, CRAFTED_AT)
         for name in links:
@@ -155,6 +181,11 @@ def _craft(
     target.unlink(missing_ok=True)
     write_bundle_file(target, [bytes(backup_keypair(key).public_key)], fill)
     return target
+
+
+def _records(members: dict[str, bytes]) -> list[tuple[str, bytes]]:
+    """The database and files of a backup's members, without its manifest and signatures."""
+    return [(n, d) for n, d in members.items() if n not in (MANIFEST, SIGNATURE, OWNER_SIGNATURE)]
 
 
 def _restore_refused(root: Path, key: bytes, path: Path, match: str) -> None:
@@ -179,7 +210,7 @@ def test_a_faithful_re_seal_restores(made: tuple[bytes, bytes, Path]) -> None:
     below are caused by what each case changes, not by the helper)."""
     key, good, root = made
     members = _payload(good, key)
-    path = _craft(root, key, [(n, d) for n, d in members.items() if n not in (MANIFEST, SIGNATURE)])
+    path = _craft(root, key, _records(members))
     target = root / "faithful"
     restore_backup(
         path,
@@ -245,6 +276,52 @@ def test_crafted_backups_are_refused(
     _restore_refused(root, key, path, match)
 
 
+def test_a_new_vault_keeps_the_owner_key_its_recovery_key_derives(
+    made: tuple[bytes, bytes, Path],
+) -> None:
+    key, _good, root = made
+    with Notebook(
+        VaultService(VaultPaths(root / "vault"), NoDeviceShares()).unlock(PASSPHRASE)
+    ) as notebook:
+        signer = stored_signer(notebook)
+    assert signer is not None
+    assert signer.public_key == OwnerSigner(backup_signing_seed(key)).public_key
+    assert "seed" not in repr(signer) and signer.fingerprint in repr(signer)
+
+
+@pytest.mark.parametrize(
+    ("case", "match"),
+    [
+        ("sealed by someone with only the public key", "not signed by the holder"),
+        ("signed by another vault's recovery key", "not signed by the holder"),
+        ("owner signature removed", "no owner signature"),
+        ("format 1, as the earlier Carnet wrote it", "format 1, which carries no owner signature"),
+        ("a format from the future", "format 3"),
+    ],
+)
+def test_a_backup_its_owner_did_not_sign_is_refused(
+    made: tuple[bytes, bytes, Path], case: str, match: str
+) -> None:
+    """The records are the real ones, untouched: only the owner's signature is wrong or
+    missing, and that alone refuses the backup, for restore and for the pre-wipe check."""
+    key, good, root = made
+    records = _records(_payload(good, key))
+    if case == "sealed by someone with only the public key":
+        path = _craft(root, key, records, owner=OwnerSigner(bytes(range(32))))
+    elif case == "signed by another vault's recovery key":
+        other = OwnerSigner(backup_signing_seed(bytes(reversed(range(32)))))
+        path = _craft(root, key, records, owner=other)
+    elif case == "owner signature removed":
+        path = _craft(root, key, records, owner_signed=False)
+    elif case == "format 1, as the earlier Carnet wrote it":
+        path = _craft(root, key, records, owner_signed=False, version=1)
+    else:
+        path = _craft(root, key, records, version=3)
+    with pytest.raises(IntegrityError, match=match):
+        verify_backup(path, key)
+    _restore_refused(root, key, path, match)
+
+
 def test_a_backup_for_another_key_is_refused_before_anything_is_written(
     made: tuple[bytes, bytes, Path], carnet_env: CarnetEnv
 ) -> None:
@@ -279,3 +356,25 @@ def test_the_database_parser_refuses_anything_malformed(value: object) -> None:
     data = json.dumps(value).encode()
     with pytest.raises(IntegrityError):
         snapshot.parse(data, 4)
+
+
+def test_a_recovery_key_restore_opens_only_with_that_key_s_own_pair(
+    made: tuple[bytes, bytes, Path],
+) -> None:
+    """The owner check is derived from `recovery_key`: a caller handing another pair with
+    it (so that the check and the opening key disagree) is a bug, refused up front."""
+    key, good, root = made
+    path = root / "good-again.carnet"
+    path.write_bytes(good)
+    with pytest.raises(ValueError, match="own pair"):
+        restore_backup(
+            path,
+            recovery_recipient(bytes(32)),
+            VaultPaths(root / "mismatched"),
+            PASSPHRASE,
+            NoDeviceShares(),
+            recovery_key=key,
+            profile=KdfProfile.INTERACTIVE,
+            use_keyring=False,
+        )
+    assert not (root / "mismatched").exists()

@@ -49,10 +49,12 @@ from crypto.kdf import KdfProfile, derive_key, normalize_passphrase, stretch_pas
 from crypto.keyslots import duress_kek, passphrase_kek, recovery_kek
 from crypto.recovery_key import (
     backup_keypair,
+    backup_signing_seed,
     decode_recovery_key,
     encode_recovery_key,
     new_recovery_key,
 )
+from crypto.signing import OwnerSigner
 from crypto.vault_keys import (
     UnlockKind,
     build_header,
@@ -87,6 +89,7 @@ SQLCIPHER_KEY = "19cb9b7ea5a29ee4ec503af47a2e0e7ff3883ca90fbe991ffe5e8e1d7c8bf29
 RECOVERY_CHECKSUM = "556934"
 RECOVERY_TEXT = "IBAU-EQ2E-IVDE-OSCJ-JJFU-YTKO-J5IF-CUST-KRKV-MV2Y-LFNF-WXC5-LZPV-K2JU"
 BACKUP_PUBLIC_KEY = "8c3073746761a72622c7fce3e4a017720fd854ae75466d125cd1744cd99c4531"
+OWNER_PUBLIC_KEY = "31d27b9414a9aad7de9e978d51cb560c68aed5f770d9fd3abc5a99ae92ad55a5"
 
 PREAMBLE_NO_SHARE = (
     "4341524e45545648"  # magic "CARNETVH"
@@ -346,6 +349,12 @@ def ref_backup_public_key(recovery_key: bytes) -> bytes:
     return bytes(public)
 
 
+def ref_owner_public_key(recovery_key: bytes) -> bytes:
+    """Section 4: the Ed25519 key that signs travel backups as their owner's."""
+    public, _secret = sodium.crypto_sign_seed_keypair(ref_blake2b(recovery_key, b"carnet-rk-sign"))
+    return bytes(public)
+
+
 def ref_open_store(db_path: Path, sqlcipher_key: bytes) -> sqlcipher3.Connection:
     """Section 10: the raw key, nothing else needed to read."""
     conn = sqlcipher3.connect(str(db_path))
@@ -436,6 +445,8 @@ def test_recovery_key_vectors() -> None:
     assert base64.b32encode(RECOVERY_KEY + checksum).decode() == RECOVERY_TEXT.replace("-", "")
     assert ref_decode_recovery_text(RECOVERY_TEXT) == RECOVERY_KEY
     assert ref_backup_public_key(RECOVERY_KEY).hex() == BACKUP_PUBLIC_KEY
+    assert OwnerSigner(backup_signing_seed(RECOVERY_KEY)).public_key.hex() == OWNER_PUBLIC_KEY
+    assert ref_owner_public_key(RECOVERY_KEY).hex() == OWNER_PUBLIC_KEY
 
 
 @pytest.mark.parametrize("name", sorted(VECTORS))
@@ -674,6 +685,7 @@ def test_the_document_names_every_personalisation_string() -> None:
         "carnet-hdr-mac",
         "carnet-sqlcipher",
         "carnet-rk-check",
+        "carnet-rk-sign",
         "carnet-rk-x25519",
         "carnet-hdr-copy",
         "carnet-hdr-count",
@@ -763,6 +775,8 @@ def test_a_real_vault_opens_with_the_document_alone(
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
         assert meta["recovery_public_key"] == ref_backup_public_key(recovery_key).hex()
         assert int(meta["vault_created_at"]) > 0
+        assert meta["travel_owner_public_key"] == ref_owner_public_key(recovery_key).hex()
+        assert meta["travel_owner_seed"] == ref_blake2b(recovery_key, b"carnet-rk-sign").hex()
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA cipher_page_size").fetchone()[0] == "4096"
         assert conn.execute("PRAGMA cipher_hmac_algorithm").fetchone()[0] == "HMAC_SHA512"

@@ -12,6 +12,7 @@ from app.errors import CannotUnlockError, IntegrityError, UsageError
 from app.key_files import load_key_file
 from app.paths import VaultPaths
 from app.travel.backup import recovery_public_key, write_backup
+from app.travel.owner import owner_public_key, remember_signer, stored_signer
 from app.travel.restore import (
     recovery_key_bytes,
     recovery_recipient,
@@ -21,6 +22,12 @@ from app.travel.restore import (
 from app.unsent import count_unsent
 from app.wipe import WipeService
 from crypto.kdf import KdfProfile
+
+ORGANISATION_NOTE = (
+    "Opened with an organisation's key: the owner's signature, made with the recovery key, "
+    "cannot be checked without that key; what was checked is the device signature and every "
+    "file's SHA-256, which any recipient of this backup could also have re-made."
+)
 
 
 def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
@@ -92,7 +99,23 @@ def cmd_prepare(ctx: Context) -> int:
         mine = recovery_public_key(notebook)
         if recovery_key is not None and recovery_recipient(recovery_key).public_key != mine:
             raise CannotUnlockError("this recovery key is not this vault's; nothing written")
-        result = write_backup(notebook, args.to, args.out, progress=ctx.progress())
+        owner = stored_signer(notebook)
+        if owner is None:
+            # A vault made before it kept its owner key: derive it once from the recovery
+            # key and keep it (app/travel/owner.py says why it is kept, and what it costs).
+            if recovery_key is None:
+                ctx.note(
+                    "This vault does not yet keep the key that signs its backups as yours; "
+                    "it comes from your recovery key, asked for this once."
+                )
+                text = ctx.secrets.existing(None, "recovery key", "--recovery-key-file")
+                recovery_key = recovery_key_bytes(text)
+            owner = remember_signer(notebook, recovery_key, mine)
+        elif recovery_key is not None and owner.public_key != owner_public_key(recovery_key):
+            raise IntegrityError(
+                "this vault's backup signing key does not match its recovery key; nothing written"
+            )
+        result = write_backup(notebook, args.to, args.out, owner=owner, progress=ctx.progress())
         unsent = count_unsent(notebook)
     ctx.note(
         f"Backed up {result.incidents} incident(s) and {result.files} file(s), sealed to the "
@@ -103,14 +126,17 @@ def cmd_prepare(ctx: Context) -> int:
     ctx.out(str(result.path))
     if recovery_key is None:
         return 0
-    contents = verify_backup(result.path, recovery_recipient(recovery_key), progress=ctx.progress())
+    contents = verify_backup(result.path, recovery_key, progress=ctx.progress())
     if (contents.backup_id, contents.incidents, contents.files) != (
         result.backup_id,
         result.incidents,
         result.files,
     ):
         raise IntegrityError("the backup read back differs from what was written; not wiped")
-    ctx.note("Verified: the recovery key opens the backup and every file matches.")
+    ctx.note(
+        "Verified: the recovery key opens the backup, its owner signature holds and every "
+        "file matches."
+    )
     if not args.wipe:
         return 0
     ctx.note("Keep the backup and the recovery key apart from this computer.")
@@ -145,6 +171,8 @@ def cmd_restore(ctx: Context) -> int:
         progress=ctx.progress(),
     )
     contents = result.contents
+    if not contents.owner_verified:
+        ctx.note(ORGANISATION_NOTE)  # after the restore, so a refusal stays one error line
     ctx.out(f"Vault restored at {result.paths.root}")
     ctx.out(
         f"{contents.incidents} incident(s) and {contents.files} file(s) from the backup of "

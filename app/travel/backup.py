@@ -4,8 +4,12 @@ The backup is a `.carnet` bundle (crypto/bundle.py): its recipients are the X255
 derived from the recovery key (its public half is in the vault's meta, so writing needs
 no secret) and, when asked, a destination's keys as well. Inside, a tar stream:
 
-  manifest.json   format "carnet-travel-backup": ids, counts, every entry's size and SHA-256
+  manifest.json   format "carnet-travel-backup", version 2: ids, counts, every entry's
+                  size and SHA-256 (so a signature of it covers every byte of the backup)
   manifest.sig    Ed25519 signature of the manifest by this vault's device key
+  owner.sig       Ed25519 signature of the manifest by the owner key, derived from the
+                  recovery key (app/travel/owner.py): the only part a co-recipient of the
+                  backup cannot re-make, so the only one that proves whose backup it is
   database.json   the records (app/travel/snapshot.py)
   files/<uid>     each attachment's plaintext, streamed from its blob
 
@@ -35,12 +39,16 @@ from app.travel import snapshot
 from app.vault import META_RECOVERY_PUBLIC_KEY
 from crypto.bundle import MAX_RECIPIENTS
 from crypto.public_keys import key_fingerprint
+from crypto.signing import OwnerSigner
 
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
+OWNER_SIGNATURE = "owner.sig"
 DATABASE = "database.json"
 FILES_DIR = "files"
 FORMAT = "carnet-travel-backup"
+# 1: no owner signature (a co-recipient could re-make it; refused since). 2: owner.sig.
+VERSION = 2
 STAGE_BACKING_UP = "backing-up"
 
 
@@ -71,10 +79,15 @@ def write_backup(
     also_to: Sequence[str],
     out: Path | None,
     *,
+    owner: OwnerSigner,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
 ) -> BackupResult:
-    """Write the backup to `out` (a file or folder), or queue it in the outbox."""
+    """Write the backup to `out` (a file or folder), or queue it in the outbox.
+
+    `owner` is this vault's owner signer (app.travel.owner): without its signature the
+    backup's own recovery key would refuse to restore it.
+    """
     extra_keys, names = notebook.exporter.recipient_keys(also_to) if also_to else ([], [])
     keys = list(dict.fromkeys([recovery_public_key(notebook), *extra_keys]))
     if len(keys) > MAX_RECIPIENTS:
@@ -90,7 +103,7 @@ def write_backup(
     signer = notebook.exporter.signer
     manifest = {
         "format": FORMAT,
-        "version": 1,
+        "version": VERSION,
         "backup_id": backup_id,
         "created_at": created_at,
         "app_version": __version__,
@@ -119,6 +132,7 @@ def write_backup(
         nonlocal done
         add_bytes(tar, MANIFEST, manifest_bytes, created_at)
         add_bytes(tar, SIGNATURE, signer.sign(manifest_bytes), created_at)
+        add_bytes(tar, OWNER_SIGNATURE, owner.sign_manifest(manifest_bytes), created_at)
         add_bytes(tar, DATABASE, database, created_at)
         done += len(database)
         for uid, (_sha, size) in attachments.items():

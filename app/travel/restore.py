@@ -5,8 +5,16 @@ stream. Nothing is trusted before it is authenticated, and nothing is written in
 plaintext: on restore each file goes straight from the decrypting stream into a new
 encrypted blob, and the new vault is built in a hidden folder beside the target that is
 renamed into place only after the last byte authenticated, every SHA-256 matched and
-the manifest's signature verified. Any failure removes that folder and its keyring
+the manifest's signatures verified. Any failure removes that folder and its keyring
 entry, so a bad backup never leaves half a vault.
+
+Two signatures cover the manifest (and through its SHA-256s, every byte). The device
+signature is checked against the key the manifest names: it shows the backup is whole,
+not whose it is, since whoever re-makes a backup names their own key. The owner
+signature is checked against the key derived from the recovery key the person typed
+(app/travel/owner.py), so restoring with the recovery key accepts only a backup made by
+its holder's vault. An organisation restoring with its own key (--key) cannot derive
+that key, so for it the owner signature is only present, not proven; the CLI says so.
 """
 
 from __future__ import annotations
@@ -44,7 +52,16 @@ from app.paths import VaultPaths
 from app.progress import CancelToken, Progress, no_progress
 from app.store.migrations import LATEST_VERSION
 from app.travel import snapshot
-from app.travel.backup import DATABASE, FILES_DIR, FORMAT, MANIFEST, SIGNATURE
+from app.travel.backup import (
+    DATABASE,
+    FILES_DIR,
+    FORMAT,
+    MANIFEST,
+    OWNER_SIGNATURE,
+    SIGNATURE,
+    VERSION,
+)
+from app.travel.owner import owner_public_key
 from app.vault import VaultService
 from crypto.bundle import NotAddressedError
 from crypto.errors import ChecksumError, CryptoError, MalformedError
@@ -52,7 +69,7 @@ from crypto.kdf import KdfProfile
 from crypto.recipient_keys import RecipientKeyPair
 from crypto.recovery_key import backup_keypair, decode_recovery_key
 from crypto.signing import fingerprint as signing_fingerprint
-from crypto.signing import verify_signature
+from crypto.signing import verify_owner_signature, verify_signature
 
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 MAX_DATABASE_BYTES = 2 * 1024 * 1024 * 1024
@@ -76,6 +93,7 @@ class BackupContents:
     files: int
     bytes: int
     document: dict[str, Any]
+    owner_verified: bool  # False only when opened with an organisation's key
 
 
 @dataclass(frozen=True)
@@ -102,10 +120,13 @@ def recovery_key_bytes(text: str) -> bytes:
 
 
 def verify_backup(
-    path: Path, keys: RecipientKeyPair, progress: Progress = no_progress
+    path: Path, recovery_key: bytes, progress: Progress = no_progress
 ) -> BackupContents:
-    """Read the whole backup, checking everything; nothing is written anywhere."""
-    return _read(path, keys, _hash_only, progress, STAGE_VERIFYING)
+    """Read the whole backup with the recovery key, checking everything, the owner
+    signature included; nothing is written anywhere."""
+    keys = recovery_recipient(recovery_key)
+    owner = owner_public_key(recovery_key)
+    return _read(path, keys, owner, _hash_only, progress, STAGE_VERIFYING)
 
 
 def restore_backup(
@@ -123,10 +144,17 @@ def restore_backup(
 ) -> RestoreResult:
     """A new vault at `paths` holding everything the backup holds.
 
-    Opened with the recovery key's pair, the new vault keeps that recovery key; opened
-    with an organisation's key (a backup also sealed to it), the new vault gets a new
-    recovery key, reported once in the result.
+    Opened with the recovery key's pair (`recovery_key` given), the backup must carry
+    that key's owner signature, and the new vault keeps the recovery key. Opened with an
+    organisation's key (`recovery_key` None; a backup also sealed to it), the owner
+    signature cannot be checked, and the new vault gets a new recovery key, reported
+    once in the result.
     """
+    owner: bytes | None = None
+    if recovery_key is not None:
+        if recovery_recipient(recovery_key).public_key != keys.public_key:
+            raise ValueError("keys must be the recovery key's own pair")
+        owner = owner_public_key(recovery_key)
     if paths.header.exists() or (paths.root.exists() and any(paths.root.iterdir())):
         raise VaultExistsError(
             f"a vault (or other files) already exists at {paths.root}; "
@@ -157,7 +185,7 @@ def restore_backup(
                 sealed[uid] = (result.blob_id, result.key, result.chunk_size)
                 return result.sha256
 
-            contents = _read(path, keys, into_blob, progress, STAGE_RESTORING)
+            contents = _read(path, keys, owner, into_blob, progress, STAGE_RESTORING)
             _load(notebook, contents, sealed)
         if paths.root.exists():
             paths.root.rmdir()  # empty, checked above
@@ -191,6 +219,9 @@ def _load(
                     "previous_device": contents.sender_fingerprint,
                     "incidents": contents.incidents,
                     "files": contents.files,
+                    "owner_signature": "verified"
+                    if contents.owner_verified
+                    else "not checked (opened with an organisation's key)",
                 },
             )
     except IntegrityError:
@@ -211,7 +242,12 @@ def _hash_only(uid: str, stream: IO[bytes], expected: str) -> str:
 
 
 def _read(
-    path: Path, keys: RecipientKeyPair, sink: FileSink, progress: Progress, stage: str
+    path: Path,
+    keys: RecipientKeyPair,
+    owner: bytes | None,
+    sink: FileSink,
+    progress: Progress,
+    stage: str,
 ) -> BackupContents:
     try:
         handle = path.open("rb")
@@ -221,7 +257,7 @@ def _read(
         raise StorageError(f"cannot read {path}: {exc.strerror or 'I/O error'}") from None
     try:
         with handle:
-            return _walk(handle, keys.public_key, keys.secret_key, sink, progress, stage)
+            return _walk(handle, keys, owner, sink, progress, stage)
     except NotAddressedError:
         raise CannotUnlockError(
             "this key does not open this backup (or the file is not a backup)"
@@ -234,19 +270,22 @@ def _read(
 
 def _walk(
     source: BinaryIO,
-    public: bytes,
-    secret: bytes,
+    keys: RecipientKeyPair,
+    owner: bytes | None,
     sink: FileSink,
     progress: Progress,
     stage: str,
 ) -> BackupContents:
+    """Check member by member; `owner` is the owner key's public half, or None when it
+    cannot be known (an organisation's key), which skips only the owner check."""
     manifest: dict[str, Any] | None = None
     manifest_bytes = signature = b""
     expected: dict[str, dict[str, Any]] = {}
     seen: set[str] = set()
     document: dict[str, Any] | None = None
     total = done = 0
-    for index, member, stream in sealed_members(source, public, secret, "backup"):
+    members = sealed_members(source, keys.public_key, keys.secret_key, "backup")
+    for index, member, stream in members:
         name = member.name
         seen.add(name)
         if index == 0:
@@ -263,11 +302,25 @@ def _walk(
             signature = stream.read()
             _check_signature(manifest or {}, manifest_bytes, signature)
             continue
+        if index == 2:
+            if name != OWNER_SIGNATURE or member.size != SIGNATURE_BYTES:
+                raise IntegrityError(
+                    "the backup carries no owner signature, so it cannot be proven to be its "
+                    "owner's; refused"
+                )
+            if owner is not None and not verify_owner_signature(
+                owner, manifest_bytes, stream.read()
+            ):
+                raise IntegrityError(
+                    "the backup is not signed by the holder of this recovery key: it was "
+                    "made or changed by someone else (another recipient?); refused"
+                )
+            continue
         entry = expected.get(name)
         if entry is None or member.size != entry["size"]:
             raise IntegrityError(f"the backup holds {name!r}, which its manifest does not list")
         if name == DATABASE:
-            if index != 2 or member.size > MAX_DATABASE_BYTES:
+            if index != 3 or member.size > MAX_DATABASE_BYTES:
                 raise IntegrityError("the backup's database is misplaced or too large")
             data = stream.read()
             if hashlib.sha256(data).hexdigest() != entry["sha256"]:
@@ -304,6 +357,7 @@ def _walk(
         files=len(files),
         bytes=done,
         document=document,
+        owner_verified=owner is not None,
     )
 
 
@@ -326,6 +380,19 @@ def _parse_manifest(data: bytes) -> dict[str, Any]:
         raise IntegrityError("the backup's manifest is not valid JSON") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise IntegrityError("this file is not a Carnet travel backup")
+    version = manifest.get("version")
+    if version == 1:
+        # Refused, not accepted behind a flag: a format-1 backup has no owner signature,
+        # so any co-recipient could have re-made it, and a flag that accepts one is the
+        # first thing someone who forged it would tell its victim to use.
+        raise IntegrityError(
+            "this travel backup is of format 1, which carries no owner signature: it cannot "
+            "be proven to be yours, so it is refused (a backup you made yourself with an "
+            "earlier Carnet restores with that version)"
+        )
+    if version != VERSION:
+        shown = version if isinstance(version, int) else "unknown"
+        raise IntegrityError(f"a travel backup of format {shown}, which this Carnet cannot read")
     entries = manifest.get("entries")
     if not isinstance(entries, list) or not all(
         isinstance(e, dict)
