@@ -233,6 +233,7 @@ def test_sender_report_html_never_reaches_the_opened_folder(
     report = (out / "report.html").read_bytes()
     assert b"tracker" not in report and b"<script>" not in report
     assert b"&lt;b&gt;Arrest&lt;/b&gt; at the market" in report  # ours: escaped
+    assert b"<i>1</i>" not in report and b"&lt;i&gt;1&lt;/i&gt;" in report  # even a size
     assert b"default-src 'none'" in report
     assert not any(b"tracker" in p.read_bytes() for p in out.rglob("*") if p.is_file())
 
