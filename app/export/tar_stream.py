@@ -112,17 +112,21 @@ class _TailKeeper(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, target: Any) -> int:
-        data = self._inner.read(len(target))
-        size = len(data)
-        target[:size] = data
-        if size:
-            self.position += size
-            self._tail.append(bytes(data))
-            self._kept += size
+    def read(self, size: int | None = -1) -> bytes:
+        """tarfile reads through this: no copy beyond the buffered reader's own."""
+        data = self._inner.read(-1 if size is None else size)
+        if data:
+            self.position += len(data)
+            self._tail.append(data)
+            self._kept += len(data)
             while self._tail and self._kept - len(self._tail[0]) >= self._keep:
                 self._kept -= len(self._tail.popleft())
-        return size
+        return data
+
+    def readinto(self, target: Any) -> int:
+        data = self.read(len(target))
+        target[: len(data)] = data
+        return len(data)
 
     def since(self, offset: int) -> bytes:
         """The bytes handed out from stream offset `offset` on (they must still be kept)."""
