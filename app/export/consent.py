@@ -53,17 +53,9 @@ def decide(
         if consent.level == LEVEL_PUBLISH:
             continue
         if consent.level == LEVEL_SHARE:
-            allowed = {org.casefold() for org in consent.organisations}
-            orgs = ", ".join(consent.organisations) or "no organisation"
-            if not wanted and not audience.unnamed_keys:
-                refusals.append("the bundle names no recipient their consent covers")
-            elif not wanted <= allowed:
-                refusals.append(f"consent covers sharing with {orgs} only")
-            elif audience.unnamed_keys:
-                refusals.append(
-                    f"consent covers sharing with {orgs} only, and the bundle is also "
-                    "sealed to a key with no destination name"
-                )
+            refusal = _share_refusal(consent.organisations, wanted, audience.unnamed_keys)
+            if refusal is not None:
+                refusals.append(refusal)
         else:
             refusals.append("no consent to share their identity")
     if not refusals:
@@ -72,3 +64,20 @@ def decide(
     if include_nonconsenting:
         return ConsentDecision(True, f"named without consent at the sender's request ({reason})")
     return ConsentDecision(False, reason)
+
+
+def _share_refusal(organisations: Sequence[str], wanted: set[str], unnamed_keys: int) -> str | None:
+    """Why a "share" consent does not cover these recipients, or None if it does."""
+    if not wanted and not unnamed_keys:
+        return "the bundle names no recipient their consent covers"
+    if not organisations:
+        return "their consent to share names no organisation"
+    orgs = ", ".join(organisations)
+    if not wanted <= {org.casefold() for org in organisations}:
+        return f"consent covers sharing with {orgs} only"
+    if unnamed_keys:
+        return (
+            f"consent covers sharing with {orgs} only, and the bundle is also sealed to a "
+            "key with no destination name"
+        )
+    return None
