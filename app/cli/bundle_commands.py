@@ -158,10 +158,15 @@ def _policy(ctx: Context) -> ReadPolicy:
     )
 
 
+def _plain(value: str) -> str:
+    """A value from the bundle, escaped but not quoted (ids, times, fingerprints)."""
+    return printable(value, quote=False)
+
+
 def _describe(ctx: Context, summary: BundleSummary, senders: list[KnownSender]) -> None:
     """What the organisation needs to judge the bundle; every value from it escaped."""
-    ctx.out(f"bundle {printable(summary.bundle_id)}")
-    ctx.out(f"created {printable(summary.created_at)} by Carnet {printable(summary.app_version)}")
+    ctx.out(f"bundle {_plain(summary.bundle_id)}")
+    ctx.out(f"created {_plain(summary.created_at)} by Carnet {_plain(summary.app_version)}")
     if summary.signed:
         ctx.out(f"signed by {summary.sender_fingerprint}")
         name = known_as(senders, summary.sender_fingerprint)
@@ -182,7 +187,7 @@ def _describe(ctx: Context, summary: BundleSummary, senders: list[KnownSender]) 
         )
     for recipient in summary.recipients:
         label = printable(recipient.destination) if recipient.destination else "(a raw key)"
-        ctx.out(f"recipient {printable(recipient.fingerprint)} {label}")
+        ctx.out(f"recipient {_plain(recipient.fingerprint)} {label}")
     if summary.addressed_to_reader:
         ctx.out("this key is among the recipients the sender signed for")
     else:

@@ -202,7 +202,7 @@ def sealed_members(
         raise IntegrityError(f"the {what} was not read to its end")
 
 
-def printable(name: str, limit: int = 120) -> str:
+def printable(name: str, limit: int = 120, *, quote: bool = True) -> str:
     """A member name safe to print: quoted, control characters escaped, length capped.
 
     Names come from the bundle; one carrying ESC or a newline must not reach a terminal
@@ -211,4 +211,4 @@ def printable(name: str, limit: int = 120) -> str:
     escaped = "".join(
         ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in shown
     )
-    return "'" + escaped.replace("'", "\\'") + "'"
+    return "'" + escaped.replace("'", "\\'") + "'" if quote else escaped
