@@ -18,14 +18,17 @@ import nacl.bindings as sodium
 import pytest
 
 from app.errors import CannotUnlockError, IntegrityError
-from app.export.bundle_reader import open_bundle_to, verify_bundle
+from app.export.bundle_reader import ReadPolicy, open_bundle_to, verify_bundle
 from crypto.bundle import BundleWriter
 from crypto.kdf import KdfProfile, normalize_passphrase
+from crypto.public_keys import key_fingerprint
 from crypto.recipient_keys import RecipientKeyPair, generate_key_pair, open_key_file
 from tests.conftest import Result, VaultFixture, run_carnet, run_measuring_child
 from tests.image_factory import make_jpeg
 
 KEY_PASSPHRASE = "organisation key passphrase"
+UNSIGNED_OK = ReadPolicy(accept_unsigned=True)
+EMPTY_INCIDENTS = b'{"events": [], "language": "en", "people": []}'
 
 
 def ok(result: Result) -> str:
@@ -249,11 +252,14 @@ def seal_tar(members: list[tuple[tarfile.TarInfo, bytes]], pair: RecipientKeyPai
     return out.getvalue()
 
 
-def manifest_for(entries: list[tuple[str, bytes]]) -> bytes:
+def manifest_for(entries: list[tuple[str, bytes]], pair: RecipientKeyPair) -> bytes:
+    """A valid unsigned manifest (version 2) addressed to `pair`: each crafted archive then
+    fails on the one thing it breaks, read with ReadPolicy(accept_unsigned=True)."""
     return json.dumps(
         {
             "format": "carnet-bundle-manifest",
-            "version": 1,
+            "version": 2,
+            "recipients": [{"fingerprint": key_fingerprint(pair.public_key), "destination": None}],
             "bundle_id": "x" * 32,
             "created_at": "2026-01-01T00:00:00Z",
             "app_version": "t",
@@ -294,16 +300,29 @@ CRAFTED = {
 }
 
 
+def test_uncrafted_control_bundle_opens(tmp_path: Path) -> None:
+    """The crafted cases below differ from this one only by the member they add."""
+    pair = generate_key_pair()
+    listed = [("incidents.json", EMPTY_INCIDENTS)]
+    members = [regular("manifest.json", manifest_for(listed, pair)), regular(*listed[0])]
+    bundle = tmp_path / "control.carnet"
+    bundle.write_bytes(seal_tar(members, pair))
+    assert open_bundle_to(bundle, pair, tmp_path / "out", UNSIGNED_OK).files == 1
+
+
 @pytest.mark.parametrize("kind", list(CRAFTED))
 def test_crafted_members_are_refused(kind: str, tmp_path: Path) -> None:
     pair = generate_key_pair()
-    listed = [("incidents.json", b"{}")]
-    members = [regular("manifest.json", manifest_for(listed)), regular("incidents.json", b"{}")]
+    listed = [("incidents.json", EMPTY_INCIDENTS)]
+    members = [
+        regular("manifest.json", manifest_for(listed, pair)),
+        regular("incidents.json", EMPTY_INCIDENTS),
+    ]
     members.insert(1, CRAFTED[kind])
     bundle = tmp_path / "crafted.carnet"
     bundle.write_bytes(seal_tar(members, pair))
     with pytest.raises(IntegrityError):
-        open_bundle_to(bundle, pair, tmp_path / "out")
+        open_bundle_to(bundle, pair, tmp_path / "out", UNSIGNED_OK)
     assert not (tmp_path / "out").exists()
     assert not (tmp_path.parent / "evil.txt").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["crafted.carnet"]
@@ -311,21 +330,21 @@ def test_crafted_members_are_refused(kind: str, tmp_path: Path) -> None:
 
 def test_duplicate_and_missing_members_are_refused(tmp_path: Path) -> None:
     pair = generate_key_pair()
-    listed = [("incidents.json", b"{}")]
+    listed = [("incidents.json", EMPTY_INCIDENTS)]
     duplicate = [
-        regular("manifest.json", manifest_for(listed)),
-        regular("incidents.json", b"{}"),
-        regular("incidents.json", b"{}"),
+        regular("manifest.json", manifest_for(listed, pair)),
+        regular("incidents.json", EMPTY_INCIDENTS),
+        regular("incidents.json", EMPTY_INCIDENTS),
     ]
     missing = [
-        regular("manifest.json", manifest_for([*listed, ("report.html", b"r")])),
-        regular("incidents.json", b"{}"),
+        regular("manifest.json", manifest_for([*listed, ("report.html", b"r")], pair)),
+        regular("incidents.json", EMPTY_INCIDENTS),
     ]
     for members in (duplicate, missing):
         bundle = tmp_path / "b.carnet"
         bundle.write_bytes(seal_tar(members, pair))
         with pytest.raises(IntegrityError):
-            verify_bundle(bundle, pair)
+            verify_bundle(bundle, pair, UNSIGNED_OK)
 
 
 # --- the independent reader, from docs/bundle-format.md ---------------------------------

@@ -7,8 +7,10 @@ import os
 from pathlib import Path
 
 from app.cli.context import Context, Subcommands
-from app.export.bundle_reader import BundleSummary, open_bundle_to, verify_bundle
+from app.export.bundle_reader import BundleSummary, ReadPolicy, open_bundle_to, verify_bundle
 from app.export.exporter import ExportRequest
+from app.export.senders import KnownSender, known_as, load_senders, senders_path
+from app.export.tar_stream import printable
 from app.key_files import load_key_file
 from crypto.recipient_keys import RecipientKeyPair
 
@@ -64,6 +66,17 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
         action.add_argument("--passphrase-file", metavar="F")
         if name == "open":
             action.add_argument("--out", required=True, type=Path, metavar="DIR")
+        action.add_argument(
+            "--accept-unsigned",
+            action="store_true",
+            help="accept a bundle whose sender did not sign it (anyone with your public key "
+            "could have made it)",
+        )
+        action.add_argument(
+            "--accept-resealed",
+            action="store_true",
+            help="accept a bundle signed for other recipients and re-sealed to this key",
+        )
         action.set_defaults(handler=cmd_bundle_open if name == "open" else cmd_bundle_verify)
 
 
@@ -139,25 +152,70 @@ def _keys(ctx: Context) -> RecipientKeyPair:
     return load_key_file(ctx.args.key, passphrase)
 
 
-def _describe(ctx: Context, summary: BundleSummary) -> None:
-    ctx.out(f"bundle {summary.bundle_id}")
-    ctx.out(f"created {summary.created_at} by Carnet {summary.app_version}")
+def _policy(ctx: Context) -> ReadPolicy:
+    return ReadPolicy(
+        accept_unsigned=ctx.args.accept_unsigned, accept_resealed=ctx.args.accept_resealed
+    )
+
+
+def _plain(value: str) -> str:
+    """A value from the bundle, escaped but not quoted (ids, times, fingerprints)."""
+    return printable(value, quote=False)
+
+
+def _describe(ctx: Context, summary: BundleSummary, senders: list[KnownSender]) -> None:
+    """What the organisation needs to judge the bundle; every value from it escaped."""
+    ctx.out(f"bundle {_plain(summary.bundle_id)}")
+    ctx.out(f"created {_plain(summary.created_at)} by Carnet {_plain(summary.app_version)}")
     if summary.signed:
         ctx.out(f"signed by {summary.sender_fingerprint}")
+        name = known_as(senders, summary.sender_fingerprint)
+        if name is not None:
+            ctx.out(f"known sender: {printable(name)}")
+        else:
+            ctx.out(f"UNKNOWN sender: this fingerprint is not in {senders_path(ctx.args.key)}")
+            ctx.note(
+                "WARNING: the sender is not among your known senders. Compare the fingerprint "
+                "with the defender over another channel, then: carnet sender add NAME "
+                "FINGERPRINT --key KEYFILE"
+            )
     else:
         ctx.out("NOT signed: the sender cannot be verified")
+        ctx.note(
+            "WARNING: this bundle is NOT signed: anyone holding your public key could have "
+            "made it. Treat its content as unverified."
+        )
+    for recipient in summary.recipients:
+        label = printable(recipient.destination) if recipient.destination else "(a raw key)"
+        ctx.out(f"recipient {_plain(recipient.fingerprint)} {label}")
+    if summary.addressed_to_reader:
+        ctx.out("this key is among the recipients the sender signed for")
+    else:
+        ctx.out("this key is NOT among the recipients the sender signed for")
+        ctx.note(
+            "WARNING: this bundle was made for other recipients; one of them re-sealed it to you."
+            if summary.signed
+            else "WARNING: the unsigned manifest does not name this key among its recipients."
+        )
+    for original, disk in summary.renamed:
+        ctx.out(f"renamed on extraction: {printable(original)} -> {printable(disk)}")
     ctx.out(f"{summary.incidents} incidents, {summary.files} files, {summary.bytes} bytes")
 
 
 def cmd_bundle_verify(ctx: Context) -> int:
-    summary = verify_bundle(ctx.args.file, _keys(ctx))
+    senders = load_senders(ctx.args.key)  # a malformed list is refused before any work
+    summary = verify_bundle(ctx.args.file, _keys(ctx), _policy(ctx))
     ctx.note("The bundle verifies: every file matches its manifest hash.")
-    _describe(ctx, summary)
+    _describe(ctx, summary, senders)
     return 0
 
 
 def cmd_bundle_open(ctx: Context) -> int:
-    summary = open_bundle_to(ctx.args.file, _keys(ctx), ctx.args.out)
-    ctx.note(f"The bundle verifies; extracted to {summary.out}.")
-    _describe(ctx, summary)
+    senders = load_senders(ctx.args.key)
+    summary = open_bundle_to(ctx.args.file, _keys(ctx), ctx.args.out, _policy(ctx))
+    ctx.note(
+        f"The bundle verifies; extracted to {summary.out}. Its report.html was rendered by "
+        "this Carnet from incidents.json (the sender's own HTML is not kept)."
+    )
+    _describe(ctx, summary, senders)
     return 0

@@ -27,6 +27,7 @@ from app.cli import (
     incident_commands,
     intervention_commands,
     people_commands,
+    sender_commands,
     travel_commands,
     vault_commands,
     wipe_commands,
@@ -88,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     attachment_commands.register(sub, common)
     destination_commands.register(sub, common)
     bundle_commands.register(sub, common)
+    sender_commands.register(sub, common)
     custody_commands.register(sub, common)
     wipe_commands.register(sub, common)
     duress_commands.register(sub, common)

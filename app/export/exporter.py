@@ -26,6 +26,8 @@ from app.destinations import DestinationService, parse_public_key
 from app.errors import UsageError
 from app.evidence.attachments import AttachmentService, safe_file_name
 from app.export import records, report
+from app.export.consent import Audience
+from app.export.names import portable_path, portable_segment
 from app.export.outbox import Outbox
 from app.export.tar_stream import add_bytes, add_stream, write_bundle_file
 from app.incidents import IncidentService
@@ -42,6 +44,9 @@ REPORT = "report.html"
 CUSTODY = "custody.jsonl"
 ATTACHMENTS_DIR = "attachments"
 MANIFEST_FORMAT = "carnet-bundle-manifest"
+# 2: the signed manifest names its recipients (key fingerprints, destination names), so a
+# recipient cannot re-seal a signed bundle to a third party unnoticed.
+MANIFEST_VERSION = 2
 STAGE_EXPORTING = "exporting"
 
 
@@ -53,6 +58,25 @@ class ExportRequest:
     sign: bool = True
     include_nonconsenting: bool = False
     language: str = "en"
+
+
+@dataclass(frozen=True)
+class Recipients:
+    """The keys a bundle is sealed to, and the destination each came from (None: a raw key)."""
+
+    keys: list[bytes]
+    names: list[str]
+    labels: list[str | None]  # per key
+
+    @property
+    def audience(self) -> Audience:
+        return Audience.of(self.names, sum(1 for label in self.labels if label is None))
+
+    def manifest_entries(self) -> list[dict[str, str | None]]:
+        return [
+            {"fingerprint": key_fingerprint(key), "destination": label}
+            for key, label in zip(self.keys, self.labels, strict=True)
+        ]
 
 
 @dataclass(frozen=True)
@@ -97,12 +121,13 @@ class Exporter:
         progress: Progress = no_progress,
         cancel: CancelToken | None = None,
     ) -> ExportResult:
-        keys, names = self.recipient_keys(request.recipients)
+        recipients = self.resolve_recipients(request.recipients)
+        keys, names = recipients.keys, recipients.names
         ids = self._incident_ids(request.incident_ids)
         details = [self.incidents.detail(i) for i in ids]
         files = self._files(details, request.strip_metadata)
         people = records.people_entries(
-            details, names, include_nonconsenting=request.include_nonconsenting
+            details, recipients.audience, include_nonconsenting=request.include_nonconsenting
         )
         created_at = self.clock()
         document = records.incidents_document(
@@ -134,7 +159,7 @@ class Exporter:
         shipped = [f for per_incident in files.values() for f in per_incident]
         manifest = {
             "format": MANIFEST_FORMAT,
-            "version": 1,
+            "version": MANIFEST_VERSION,
             "bundle_id": bundle_id,
             "created_at": created_at,
             "app_version": __version__,
@@ -143,6 +168,7 @@ class Exporter:
                 "fingerprint": fingerprint,
             },
             "signed": request.sign,
+            "recipients": recipients.manifest_entries(),
             "strip_metadata": request.strip_metadata,
             "incidents": len(details),
             "entries": [
@@ -223,21 +249,29 @@ class Exporter:
     # ---------------------------------------------------------------------------------
 
     def recipient_keys(self, given: Sequence[str]) -> tuple[list[bytes], list[str]]:
-        keys: list[bytes] = []
+        recipients = self.resolve_recipients(given)
+        return recipients.keys, recipients.names
+
+    def resolve_recipients(self, given: Sequence[str]) -> Recipients:
+        """Each key once, labelled with its destination's name; a raw key that is also a
+        named destination's key counts as that destination's."""
+        raw: list[bytes] = []
+        named: dict[bytes, str] = {}
         names: list[str] = []
         for item in given:
             if item.strip().lower().startswith("carnetpk1"):
-                keys.append(parse_public_key(item))
+                raw.append(parse_public_key(item))
             else:
                 destination = self.destinations.get(item)
                 names.append(destination.name)
-                keys.extend(destination.public_keys())
-        unique = list(dict.fromkeys(keys))
-        if not unique:
+                for key in destination.public_keys():
+                    named.setdefault(key, destination.name)
+        order = list(dict.fromkeys([*named, *raw]))
+        if not order:
             raise UsageError("name at least one recipient with --to")
-        if len(unique) > MAX_RECIPIENTS:
+        if len(order) > MAX_RECIPIENTS:
             raise UsageError(f"a bundle can have at most {MAX_RECIPIENTS} recipient keys")
-        return unique, names
+        return Recipients(order, list(dict.fromkeys(names)), [named.get(k) for k in order])
 
     def _incident_ids(self, wanted: Sequence[int] | None) -> list[int]:
         if wanted is None:
@@ -262,8 +296,9 @@ class Exporter:
                 shipped: Attachment = original
                 if strip_metadata and original.media_type.startswith("image/"):
                     shipped = self.attachments.strip(original.id)
-                name = safe_file_name(shipped.original_name)
-                path = f"{ATTACHMENTS_DIR}/{incident.uid}/{original.uid}/{name}"
+                name = portable_segment(safe_file_name(shipped.original_name))
+                path = portable_path(f"{ATTACHMENTS_DIR}/{incident.uid}/{original.uid}") + "/"
+                path += name
                 files.setdefault(incident.id, []).append(
                     records.ShippedFile(path, shipped, original)
                 )
@@ -278,7 +313,7 @@ class Exporter:
                     continue
                 if a.size > report.MAX_THUMBNAIL_SOURCE_BYTES:
                     continue
-                uri = report.thumbnail(b"".join(self.attachments.chunks(a.id)))
+                uri = report.thumbnail(b"".join(self.attachments.chunks(a.id)), a.media_type)
                 if uri is not None:
                     thumbs[f.path] = uri
         return thumbs

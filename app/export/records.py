@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.export.consent import ConsentDecision, decide
+from app.export.consent import Audience, ConsentDecision, decide
 from app.models import Attachment, IncidentDetail, PersonLink
 from app.vocabulary import vocabularies
 
@@ -55,7 +55,7 @@ class PersonEntry:
 
 def people_entries(
     details: Sequence[IncidentDetail],
-    destination_names: Sequence[str],
+    audience: Audience,
     *,
     include_nonconsenting: bool,
 ) -> dict[int, PersonEntry]:
@@ -68,7 +68,7 @@ def people_entries(
     for number, (person_id, person_links) in enumerate(links.items(), start=1):
         decision = decide(
             [link.consent for link in person_links],
-            destination_names,
+            audience,
             include_nonconsenting=include_nonconsenting,
         )
         first = person_links[0]

@@ -11,13 +11,15 @@ import base64
 import html
 import io
 import json
-import warnings
 from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib import resources
 from typing import Any
 
 from PIL import Image, ImageOps
+
+from app.errors import RefusedFileError
+from app.evidence.images import PILLOW_FORMATS, bomb_guard, check_pixels
 
 THUMBNAIL_PIXELS = 240
 MAX_THUMBNAIL_SOURCE_BYTES = 64 * 1024 * 1024
@@ -47,19 +49,31 @@ def strings(language: str) -> dict[str, str]:
     return {**table["en"], **table.get(language, {})}
 
 
-def thumbnail(data: bytes) -> str | None:
-    """A data: URI of a small JPEG of an image, or None if it cannot be made safely."""
-    if len(data) > MAX_THUMBNAIL_SOURCE_BYTES:
+def thumbnail(data: bytes, media_type: str) -> str | None:
+    """A data: URI of a small JPEG of an image, or None if it cannot be made safely.
+
+    Only the one Pillow format its media type names is tried, as at intake
+    (images.PILLOW_FORMATS: Pillow would otherwise guess among every decoder it has, EPS
+    and its Ghostscript call included), under intake's
+    decompression-bomb guard (images.bomb_guard and check_pixels): a refused image gets
+    no thumbnail, and the report says nothing more about it.
+    """
+    read_format = PILLOW_FORMATS.get(media_type)
+    if len(data) > MAX_THUMBNAIL_SOURCE_BYTES or read_format is None:
         return None
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
-                image.thumbnail((THUMBNAIL_PIXELS, THUMBNAIL_PIXELS))
-                upright = ImageOps.exif_transpose(image).convert("RGB")
-                out = io.BytesIO()
-                upright.save(out, "JPEG", quality=80)
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, Warning):
+        with (
+            bomb_guard("the image"),
+            Image.open(io.BytesIO(data), formats=[read_format]) as image,
+        ):
+            check_pixels("the image", image.size)
+            image.thumbnail((THUMBNAIL_PIXELS, THUMBNAIL_PIXELS))
+            upright = ImageOps.exif_transpose(image).convert("RGB")
+            out = io.BytesIO()
+            upright.save(out, "JPEG", quality=80)
+    except RefusedFileError:
+        return None
+    except Exception:  # Pillow raises many types on hostile input; none is shown
         return None
     return "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode("ascii")
 
@@ -179,7 +193,7 @@ def _files_table(
         note = f"<br><span class=muted>{e(stripped_note)}</span>" if item["stripped"] else ""
         rows.append(
             f"<tr><td>{image}</td><td>{e(item['name'])}</td><td>{e(item['media_type'])}</td>"
-            f"<td>{item['size']}</td><td>{e(item['captured_at'] or '—')}</td>"
+            f"<td>{e(str(item['size']))}</td><td>{e(item['captured_at'] or '—')}</td>"
             f"<td class=hash>{e(item['sha256'])}{note}</td></tr>"
         )
     rows.append("</table>")
