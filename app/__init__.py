@@ -3,4 +3,4 @@
 Never imports Qt; the `carnet` entry point (app.__main__) may launch ui/ lazily.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
