@@ -5,7 +5,7 @@ NAME is unlock, duress, insert, search, intake, export or wipe. Runs the chosen 
 figure to bench-results/bench-YYYYmmdd-HHMMSS.json. Each benchmark keeps its files in its
 own subfolder, removed when it ends, so none can trip over another's; only the 100k
 vault and its plain SQLite twin, shared by insert and search, live in the run folder
-itself. wipe builds a 10 GiB vault (1 GiB with --quick) and needs that much free disk
+itself. wipe builds a 10 GiB vault (256 MiB with --quick) and needs that much free disk
 plus 2 GiB. The whole scratch folder (encrypted vaults, the synthetic plain SQLite
 file) is deleted at the end, also on Ctrl-C or SIGTERM.
 """
