@@ -21,10 +21,12 @@ a new one). Two measurements:
   are the run's scratch folder: a duress unlock wipes, and a wipe also removes Carnet's
   cache, config and state folders, which here would be the developer's own. One
   untimed cycle first warms imports and the Argon2id memory. If the duress unlock starts
-  work in the background and the API offers a way to wait for it (`wait_for_cleanup`
-  on the session or the service), the time until it finished is reported as well.
+  work in the background and the session offers a way to wait for it
+  (`VaultSession.wait()`), the time until it finished is reported as well, and the old
+  files are checked to be gone only then.
 - the command: `carnet --vault V --passphrase-file F incident list --json` as a new
-  process, from spawn to exit (Python's start-up and imports included), fewer rounds.
+  process, from spawn to exit (Python's start-up and imports included, and any
+  removal the command finishes before it exits), fewer rounds.
 
 Each run is checked for what it claims: a normal unlock sees the incidents, a wrong one
 raises WrongPassphraseError (the CLI exits 3), a duress one opens an empty vault and
@@ -75,7 +77,7 @@ BLOBS = 1000
 BLOB_SIZES = (4 * KIB, 16 * KIB, 64 * KIB)  # cycled: photos' thumbnails, notes, documents
 RUNS = {"quick": 20, "full": 30}  # in-process runs of each kind
 CLI_RUNS = {"quick": 3, "full": 10}
-WAIT_NAMES = ("wait_for_cleanup",)  # a way to wait for background removal, if offered
+WAIT_NAME = "wait"  # VaultSession.wait(): joins work left running after an unlock, if any
 
 
 def run(ws: Workspace) -> dict[str, Any]:
@@ -146,8 +148,9 @@ def fresh_copy(prepared: Path, work: Path) -> None:
 
 
 def blob_files(vault: Path) -> int:
-    """Encrypted attachment files on disk (blobs/<2 hex>/<id>), the lock file aside."""
-    return sum(1 for p in VaultPaths(vault).blobs.glob("*/*") if p.is_file())
+    """Encrypted attachment files anywhere under the vault folder (…/blobs/<2 hex>/<id>),
+    also in a folder the old files were moved to for removal; the lock file aside."""
+    return sum(1 for p in vault.rglob("*") if p.is_file() and p.parent.parent.name == "blobs")
 
 
 def _spread(seconds: Sequence[float]) -> dict[str, float]:
@@ -275,13 +278,10 @@ def _timed_unlock(service: VaultService, kind: str) -> tuple[float, VaultSession
     return elapsed, session
 
 
-def _background_wait(service: VaultService, session: VaultSession) -> Callable[[], Any] | None:
-    for owner in (session, service):
-        for name in WAIT_NAMES:
-            wait = getattr(owner, name, None)
-            if callable(wait):
-                return wait  # type: ignore[no-any-return]
-    return None
+def _background_wait(session: VaultSession) -> Callable[[], Any] | None:
+    """The session's way to wait for work an unlock left running, if this API has one."""
+    wait = getattr(session, WAIT_NAME, None)
+    return wait if callable(wait) else None
 
 
 def _check_session(kind: str, session: VaultSession) -> None:
@@ -318,7 +318,7 @@ def _child() -> int:
                     unlock_s[kind].append(elapsed)
                 continue
             try:
-                wait = _background_wait(service, session) if kind == "duress" else None
+                wait = _background_wait(session) if kind == "duress" else None
                 if wait is not None:
                     wait()
                     if cycle:
