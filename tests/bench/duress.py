@@ -249,7 +249,14 @@ def _report(
         f"  (untimed: a fresh copy of the vault, flushed with os.sync(), before each cycle: "
         f"median {median(inproc['copy_s']):.2f} s)"
     )
-    if not results["background_wait"]:
+    if results["background_wait"]:
+        until = results["duress_until_cleanup"]["median_ms"]
+        results["unlock_ratio_cleanup_normal"] = ratio(until, unlock["normal"]["median_ms"])
+        say(
+            f"  → duress until its background removal finished: "
+            f"{results['unlock_ratio_cleanup_normal']:.2f}× a normal unlock"
+        )
+    else:
         say("  (the API offers no way to wait for background removal: the unlock call alone)")
     say()
     return results
