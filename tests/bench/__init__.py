@@ -1,4 +1,4 @@
-"""Carnet's benchmarks (`make bench`, or `python -m tests.bench [unlock|insert|search]`).
+"""Carnet's benchmarks (`make bench`, or `python -m tests.bench [NAME...]`).
 
 Not tests: they measure and print, and never assert on time (pytest does not collect
 this folder). Each figure is set against the tool a person would otherwise use, measured

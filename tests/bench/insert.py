@@ -11,6 +11,7 @@ import json
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from app.device_share import NoDeviceShares
@@ -66,8 +67,8 @@ def run(ws: Workspace, count: int, batch_size: int, cli_count: int) -> dict[str,
         f"{carnet.setup_seconds:.2f} s, not counted)"
     )
     if cli_count:
-        with ws.phases.time("insert/cli json-file"):
-            result["cli"] = _cli(ws, rows[:cli_count])
+        with ws.phases.time("insert/cli json-file"), ws.scratch("insert-cli") as folder:
+            result["cli"] = _cli(ws, folder, rows[:cli_count])
         cli = result["cli"]
         say(
             f"  CLI `incident add --json-file` with {cli_count:,} incidents: "
@@ -89,12 +90,12 @@ def _figures(built: stores.Built) -> dict[str, Any]:
     }
 
 
-def _cli(ws: Workspace, rows: list[Any]) -> dict[str, Any]:
-    json_path = ws.path("import.json")
+def _cli(ws: Workspace, folder: Path, rows: list[Any]) -> dict[str, Any]:
+    json_path = folder / "import.json"
     json_path.write_text(json.dumps([data.to_json(r) for r in rows], ensure_ascii=False), "utf-8")
-    secret = ws.path("passphrase.txt")
+    secret = folder / "passphrase.txt"
     secret.write_text(PASSPHRASE + "\n", "utf-8")
-    root = ws.path("vault-cli")
+    root = folder / "vault-cli"
     service = VaultService(VaultPaths(root), NoDeviceShares())
     service.create(PASSPHRASE, profile=KdfProfile.MODERATE, use_keyring=False)
     header = service.read_header()
@@ -128,7 +129,6 @@ def _cli(ws: Workspace, rows: list[Any]) -> dict[str, Any]:
     imported = len(proc.stdout.split())
     if imported != len(rows):
         raise RuntimeError(f"the CLI imported {imported} incidents, not {len(rows)}")
-    json_path.unlink()
     rest = max(wall - startup - kdf, 1e-9)
     return {
         "count": len(rows),

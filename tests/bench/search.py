@@ -251,15 +251,16 @@ def _probe(
     db_key: bytes,
     rounds: int,
 ) -> dict[str, Any]:
-    request = {
-        "store": str(carnet_store.path / "store.db"),
-        "key": db_key.hex(),
-        "plain": str(plain_store.path),
-        "rounds": rounds,
-        "insert_count": carnet_store.batch_size,
-        "scratch": str(ws.path("vault-probe")),
-    }
-    answer = probe.run_probe(request, ws.env(), ROOT)
+    with ws.scratch("search-probe") as folder:
+        request = {
+            "store": str(carnet_store.path / "store.db"),
+            "key": db_key.hex(),
+            "plain": str(plain_store.path),
+            "rounds": rounds,
+            "insert_count": carnet_store.batch_size,
+            "scratch": str(folder / "vault"),
+        }
+        answer = probe.run_probe(request, ws.env(), ROOT)
     carnet = summary_ms(_all(answer["search"]["carnet"]))
     plain = summary_ms(_all(answer["search"]["plain"]))
     p95_ratio = ratio(carnet["p95_ms"], plain["p95_ms"])

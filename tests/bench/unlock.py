@@ -10,6 +10,7 @@ opening the key slot, opening SQLCipher) are timed on their own to say where it 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 from app.device_share import NoDeviceShares
@@ -32,8 +33,8 @@ def run(ws: Workspace) -> dict[str, Any]:
     results: dict[str, Any] = {}
     rows = []
     for profile, runs in plan:
-        with ws.phases.time(f"unlock/{profile.value}"):
-            figures = _measure(ws, profile, runs)
+        with ws.phases.time(f"unlock/{profile.value}"), ws.scratch("unlock") as folder:
+            figures = _measure(folder, profile, runs)
         results[profile.value] = figures
         rows.append(
             [
@@ -76,8 +77,8 @@ def run(ws: Workspace) -> dict[str, Any]:
     return results
 
 
-def _measure(ws: Workspace, profile: KdfProfile, runs: int) -> dict[str, Any]:
-    paths = VaultPaths(ws.path(f"unlock-{profile.value}"))
+def _measure(folder: Path, profile: KdfProfile, runs: int) -> dict[str, Any]:
+    paths = VaultPaths(folder / f"unlock-{profile.value}")
     service = VaultService(paths, NoDeviceShares())
     service.create(PASSPHRASE, profile=profile, use_keyring=False)
     header = service.read_header()

@@ -1,4 +1,4 @@
-"""Wipe of a 10 GiB vault (1 GiB with --quick) against `shred -u` on the same files.
+"""Wipe of a 10 GiB vault (256 MiB with --quick) against `shred -u` on the same files.
 
 Each round builds a real vault in the scratch folder, then times one tool on it:
 
@@ -42,15 +42,24 @@ from app.paths import VaultPaths
 from app.vault import VaultService
 from app.wipe import WipeService, own_trace_dirs
 from crypto.kdf import KdfProfile
-from tests.bench.common import PASSPHRASE, ROOT, Workspace, median, ratio, say, table
+from tests.bench.common import (
+    GIB,
+    KIB,
+    MIB,
+    PASSPHRASE,
+    ROOT,
+    Workspace,
+    median,
+    ratio,
+    refuse_outside,
+    say,
+    table,
+)
 
-KIB = 1024
-MIB = 1024 * KIB
-GIB = 1024 * MIB
-FULL_GIB = 10
-QUICK_GIB = 1
+FULL_GIB = 10.0
+QUICK_GIB = 0.25  # --quick: keeps the whole quick run within a few minutes
 FULL_ROUNDS = 1  # one full build is ~1 min of writing per tool on a ~250 MB/s disk
-QUICK_ROUNDS = 3
+QUICK_ROUNDS = 2
 SPARE_BYTES = 2 * GIB
 WRITE_BLOCK = MIB
 POOL_BYTES = 4 * MIB  # the random-looking bytes every filler file is cut from
@@ -80,8 +89,8 @@ Layout = list[tuple[str, int]]  # (path relative to the vault folder, size in by
 def run(ws: Workspace, quick: bool) -> dict[str, Any]:
     size_gib = QUICK_GIB if quick else FULL_GIB
     rounds = QUICK_ROUNDS if quick else FULL_ROUNDS
-    size = size_gib * GIB
-    say(f"== wipe: a {size_gib} GiB vault, Carnet wipe against shred -u on the same files ==")
+    size = int(size_gib * GIB)
+    say(f"== wipe: a {size_gib:g} GiB vault, Carnet wipe against shred -u on the same files ==")
     shred, rm = shutil.which("shred"), shutil.which("rm")
     if shred is None or rm is None:
         say("  shred or rm is not installed (GNU coreutils)")
@@ -94,34 +103,35 @@ def run(ws: Workspace, quick: bool) -> dict[str, Any]:
         )
         return {"skipped": f"{free} bytes free, {size + SPARE_BYTES} needed"}
     pool = os.urandom(POOL_BYTES)
-    vault = ws.path("wipe-vault")
     runs: dict[str, list[dict[str, Any]]] = {tool: [] for tool in TOOLS}
     layout: Layout = []
-    for index in range(rounds):
-        shift = index % len(TOOLS)
-        for tool in TOOLS[shift:] + TOOLS[:shift]:  # a different tool first each round
-            with ws.phases.time("wipe/build"):
-                if tool == "carnet":
-                    layout = _build_vault(ws, vault, size, pool)
-                else:
-                    _build_plain(vault, layout, pool)
-                os.sync()
-            with ws.phases.time("wipe/timed"):
-                if tool == "carnet":
-                    runs[tool].append(_carnet_once(ws, vault))
-                elif tool == "rm":
-                    runs[tool].append(_command_once([[rm, "-rf", str(vault)]], vault))
-                else:
-                    passes = ["-n", "1"] if tool == "shred1" else []
-                    runs[tool].append(_shred_once(shred, passes, vault, layout))
-            if vault.exists():  # never expected: say so, and keep disk use flat anyway
-                say(f"  warning: {LABELS[tool]} left files behind")
-                shutil.rmtree(vault, ignore_errors=True)
+    with ws.scratch("wipe") as folder:
+        vault = folder / "vault"
+        for index in range(rounds):
+            shift = index % len(TOOLS)
+            for tool in TOOLS[shift:] + TOOLS[:shift]:  # a different tool first each round
+                with ws.phases.time("wipe/build"):
+                    if tool == "carnet":
+                        layout = _build_vault(folder, vault, size, pool)
+                    else:
+                        _build_plain(vault, layout, pool)
+                    os.sync()
+                with ws.phases.time("wipe/timed"):
+                    if tool == "carnet":
+                        runs[tool].append(_carnet_once(ws, vault))
+                    elif tool == "rm":
+                        runs[tool].append(_command_once([[rm, "-rf", str(vault)]], vault))
+                    else:
+                        passes = ["-n", "1"] if tool == "shred1" else []
+                        runs[tool].append(_shred_once(shred, passes, vault, layout))
+                if vault.exists():  # never expected: say so, and keep disk use flat anyway
+                    say(f"  warning: {LABELS[tool]} left files behind")
+                    shutil.rmtree(vault, ignore_errors=True)
     return _report(size_gib, rounds, layout, runs)
 
 
 def _report(
-    size_gib: int, rounds: int, layout: Layout, runs: dict[str, list[dict[str, Any]]]
+    size_gib: float, rounds: int, layout: Layout, runs: dict[str, list[dict[str, Any]]]
 ) -> dict[str, Any]:
     carnet_unreadable = median([r["unreadable_s"] for r in runs["carnet"]])
     done = {tool: median([r["done_s"] for r in runs[tool]]) for tool in TOOLS}
@@ -208,7 +218,7 @@ def _write_file(path: Path, size: int, blocks: Iterator[memoryview]) -> None:
             remaining -= len(block)
 
 
-def _build_vault(ws: Workspace, vault: Path, size: int, pool: bytes) -> Layout:
+def _build_vault(folder: Path, vault: Path, size: int, pool: bytes) -> Layout:
     """A real vault of `size` bytes: real incidents and attachments, then filler blobs.
 
     Only a few files go through AttachmentService (about 50 MiB): intake runs near
@@ -221,7 +231,7 @@ def _build_vault(ws: Workspace, vault: Path, size: int, pool: bytes) -> Layout:
     paths = VaultPaths(vault)
     service = VaultService(paths, NoDeviceShares())
     service.create(PASSPHRASE, profile=KdfProfile.INTERACTIVE, use_keyring=False)
-    sources = ws.path("wipe-sources")
+    sources = folder / "sources"
     sources.mkdir(exist_ok=True)
     blocks = _filler(pool)
     files = []
@@ -325,11 +335,10 @@ def _command_once(
 def _child() -> int:
     """In the child: one timed `WipeService.wipe()` on the vault named on stdin."""
     request = json.loads(sys.stdin.read())
-    scratch = Path(request["scratch"]).resolve()
-    for folder in own_trace_dirs():  # the wipe removes these: never the developer's own
-        if not folder.resolve().is_relative_to(scratch):
-            sys.stderr.write(f"refusing to wipe: {folder} is outside the scratch folder\n")
-            return 2
+    refusal = refuse_outside(Path(request["scratch"]), own_trace_dirs())
+    if refusal is not None:  # the wipe removes these: never the developer's own
+        sys.stderr.write(refusal + "\n")
+        return 2
     report = WipeService(VaultPaths(Path(request["vault"])), NoDeviceShares()).wipe()
     start = time.perf_counter()
     os.sync()
