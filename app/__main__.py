@@ -20,7 +20,9 @@ def main(argv: list[str] | None = None) -> int:
         return launch_gui()
     from app.cli.main import run
 
-    return run(args)
+    # A real process (no argv given) may leave background work to a child as it exits;
+    # an in-process call (tests, tools) waits for it.
+    return run(args, detach_background=argv is None)
 
 
 if __name__ == "__main__":

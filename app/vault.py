@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -58,7 +57,7 @@ from app.unlocking import (
     open_copies,
     share_options,
 )
-from app.wipe import WipeService, leftover_stashes, remove_stash_in_background
+from app.wipe import StashRemoval, WipeService, leftover_stashes
 from crypto.errors import ChecksumError, MalformedError, WrongKeyError
 from crypto.header import VaultHeader, new_master_key, new_salt, new_vault_id
 from crypto.header_file import HeaderFile
@@ -126,7 +125,7 @@ class _Unlocked:
     header: VaultHeader
     master_key: bytes = field(repr=False)
     stretched: bytes = field(repr=False)
-    background: threading.Thread | None = None
+    background: StashRemoval | None = None
 
 
 class VaultSession:
@@ -143,7 +142,7 @@ class VaultSession:
         header: VaultHeader,
         master_key: bytes,
         db: Database,
-        background: threading.Thread | None = None,
+        background: StashRemoval | None = None,
     ):
         self.paths = paths
         self.header = header
@@ -161,7 +160,12 @@ class VaultSession:
 
     def wait(self) -> None:
         if self.background is not None:
-            self.background.join()
+            self.background.wait()
+
+    def detach(self) -> None:
+        """For a command about to exit: let the background work finish on its own."""
+        if self.background is not None:
+            self.background.detach()
 
     def close(self) -> None:
         for i in range(len(self._master_key)):
@@ -348,7 +352,7 @@ class VaultService:
         if background is None:
             stashes = leftover_stashes(self.paths)  # a killed process's unfinished removal
             if stashes:
-                background = remove_stash_in_background(stashes[0])
+                background = StashRemoval(stashes[0])
         return VaultSession(self.paths, opened.header, opened.master_key, db, background)
 
     def change_passphrase(self, old: str, new: str, progress: Progress = no_progress) -> None:
@@ -525,7 +529,7 @@ class VaultService:
             unlocked = self._settle(state, outcome, stretched, options)
         progress(1, 1, "unlocked")
         if wait and unlocked.background is not None:
-            unlocked.background.join()
+            unlocked.background.wait()
         return unlocked
 
     def _settle(
@@ -630,7 +634,7 @@ class VaultService:
             wipe_after=header.wipe_after,
             over_erased_header=self.paths.header.exists(),
         )
-        background = remove_stash_in_background(stash) if stash is not None else None
+        background = StashRemoval(stash) if stash is not None else None
         return _Unlocked(self.read_state(), fresh, master_key, stretched, background)
 
     def _prepare_empty_folder(self) -> None:

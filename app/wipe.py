@@ -24,6 +24,7 @@ import contextlib
 import os
 import secrets
 import shutil
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -254,12 +255,50 @@ class WipeService:
         return removed
 
 
-def remove_stash_in_background(stash: Path) -> threading.Thread:
-    """Remove a folder of old vault files on a (non-daemon) thread: the interpreter waits
-    for it at exit, so a command still finishes the job, after its output."""
-    thread = threading.Thread(target=remove_stash, args=(stash,), name="carnet-remove-old")
-    thread.start()
-    return thread
+class StashRemoval:
+    """Old vault files being removed on a thread, after a fresh vault took their place.
+
+    `wait()` joins it. `detach()` is for a command about to exit: on POSIX a forked child
+    finishes the removal while the command returns at once, so a duress unlock's command
+    ends as soon as a normal one would; elsewhere it waits.
+    """
+
+    def __init__(self, stash: Path) -> None:
+        self.stash = stash
+        self.thread = threading.Thread(
+            target=remove_stash, args=(stash,), name="carnet-remove-old", daemon=True
+        )
+        self.thread.start()
+
+    def __repr__(self) -> str:
+        return f"StashRemoval({self.stash.name})"
+
+    def wait(self) -> None:
+        self.thread.join()
+
+    def detach(self) -> None:
+        if not self.thread.is_alive():
+            return
+        if not hasattr(os, "fork"):
+            self.wait()
+            return
+        sys.stdout.flush()
+        sys.stderr.flush()
+        try:
+            pid = os.fork()
+        except OSError:
+            self.wait()
+            return
+        if pid == 0:  # the child: nothing but the removal, then out without cleanup
+            try:
+                os.setsid()
+                # Let go of the terminal and of any pipe the caller reads to its end.
+                devnull = os.open(os.devnull, os.O_RDWR)
+                for fd in (0, 1, 2):
+                    os.dup2(devnull, fd)
+                remove_stash(self.stash)
+            finally:
+                os._exit(0)
 
 
 def remove_stash(stash: Path) -> None:

@@ -39,11 +39,16 @@ class Context:
         self._sessions.append(session)
         return Notebook(session)
 
-    def finish(self) -> None:
-        """After the command's output: wait for work an unlock left running (removing a
-        duress-wiped vault's old files), so that the process never exits half way."""
+    def finish(self, *, detach: bool = False) -> None:
+        """After the command's output: work an unlock left running (removing a
+        duress-wiped vault's old files) is waited for, or, with `detach` (the real
+        command, about to exit), left to finish on its own so the command ends as fast as
+        after a normal unlock."""
         for session in self._sessions:
-            session.wait()
+            if detach:
+                session.detach()
+            else:
+                session.wait()
 
     def progress(self) -> Progress:
         """A one-line progress display on stderr when it is a terminal, else nothing."""

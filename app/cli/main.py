@@ -124,7 +124,7 @@ def cmd_codes(ctx: Context) -> int:
     return 0
 
 
-def run(argv: list[str]) -> int:
+def run(argv: list[str], *, detach_background: bool = False) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -156,7 +156,7 @@ def run(argv: list[str]) -> int:
             1,
         )
     finally:
-        ctx.finish()
+        ctx.finish(detach=detach_background)
 
 
 def _fail(message: str, code: int) -> int:
@@ -165,4 +165,4 @@ def _fail(message: str, code: int) -> int:
 
 
 def main() -> int:
-    return run(sys.argv[1:])
+    return run(sys.argv[1:], detach_background=True)
