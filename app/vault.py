@@ -31,7 +31,6 @@ from pathlib import Path
 
 import nacl.utils
 
-from app.custody import CustodyAction, CustodyLog, remember_previous_signer
 from app.device_share import SHARE_BYTES, DeviceShareStore, pending_share_id
 from app.errors import (
     CarnetError,
@@ -47,7 +46,8 @@ from app.header_store import HeaderStore
 from app.owner_key import owner_key_rows
 from app.paths import VaultPaths
 from app.progress import Progress, no_progress
-from app.store.database import Database
+from app.rekey import RekeyReport
+from app.store.database import Database, finish_rekey
 from app.unlocking import (
     TAMPERED,
     DuressOpened,
@@ -68,7 +68,6 @@ from crypto.recovery_key import (
     encode_recovery_key,
     new_recovery_key,
 )
-from crypto.signing import PURPOSE_SIGNING_SEED, DeviceSigner
 from crypto.vault_keys import (
     HeaderIntegrityError,
     PassphraseConflictError,
@@ -110,13 +109,6 @@ class CreatedVault:
 class RecoveredVault:
     uses_device_share: bool
     keyring_available: bool
-
-
-@dataclass(frozen=True)
-class RekeyReport:
-    previous_signer: str  # fingerprints of the device signing key, before and after
-    signer: str
-    uses_device_share: bool
 
 
 @dataclass(frozen=True)
@@ -438,70 +430,10 @@ class VaultService:
     def rekey(
         self, passphrase: str, recovery_key_text: str, progress: Progress = no_progress
     ) -> RekeyReport:
-        """A new master key: the database rekeyed in place, every slot rewrapped, the
-        device share rotated, the header rewritten in place. After it no earlier copy of
-        the header (from before the in-place format, a backup, a snapshot) opens the
-        vault, with any passphrase or the recovery key.
+        """A new master key; see app/rekey.py."""
+        from app.rekey import rekey_vault  # app.rekey builds on this module
 
-        Crash-safe: the new header goes into one copy only, then the database is
-        rekeyed (one SQLCipher transaction), then the second copy; an unlock after a
-        crash finds both master keys from the same passphrase and finishes the job
-        (`finish_rekey`). The device signing key is derived from the master key, so it
-        changes too: the old public key is kept so that `custody verify` still checks
-        the older rows, and a custody row records the change.
-        """
-        recovery_key = _decoded_recovery_key(recovery_key_text)
-        opened = self._open(passphrase, progress)
-        old, old_key = opened.header, opened.master_key
-        try:
-            open_with_recovery_key(old, recovery_key)
-        except WrongKeyError:
-            raise WrongPassphraseError("this recovery key does not open this vault") from None
-        except HeaderIntegrityError:
-            raise IntegrityError(TAMPERED) from None
-        new_key = new_master_key()
-        share = self._stage_new_share(old.vault_id) if old.device_share_required else None
-        fresh = build_header(
-            master_key=new_key,
-            stretched=opened.stretched,
-            salt=old.salt,
-            profile=old.profile,
-            vault_id=old.vault_id,
-            device_share=share,
-            recovery_key=recovery_key,
-            duress_stretched=None,
-        )
-        # The duress slot wraps a random token under the duress passphrase's key, bound
-        # to the preamble, which a rekey keeps: it stays valid as it is.
-        fresh = replace(fresh, duress_slot=old.duress_slot, wipe_after=old.wipe_after)
-        old_signer = DeviceSigner(derive_key(old_key, PURPOSE_SIGNING_SEED))
-        new_signer = DeviceSigner(derive_key(new_key, PURPOSE_SIGNING_SEED))
-        db = Database.open(self.paths.store, _db_key(old_key))
-        try:
-            with db.transaction() as conn:
-                remember_previous_signer(conn, old_signer.public_key)
-            state = opened.state
-            progress(1, 3, "rekeying")
-            self.headers.write_copy(
-                state, 1 - state.newest_index, fresh.upgraded(state.sequence + 1, new_key)
-            )
-            db.rekey(_db_key(new_key))
-            progress(2, 3, "rekeying")
-            state = self.read_state()
-            self.headers.write(state, fresh.upgraded(state.sequence + 1, new_key))
-            CustodyLog(db, new_signer).record(
-                CustodyAction.REKEY, "vault", None, {"previous_signer": old_signer.fingerprint}
-            )
-        finally:
-            db.close()
-        if share is not None:
-            self._promote_share(old.vault_id, share)
-        progress(3, 3, "done")
-        return RekeyReport(
-            previous_signer=old_signer.fingerprint,
-            signer=new_signer.fingerprint,
-            uses_device_share=share is not None,
-        )
+        return rekey_vault(self, passphrase, recovery_key_text, progress)
 
     def _open(self, passphrase: str, progress: Progress, *, wait: bool = True) -> _Unlocked:
         """The header and master key for a passphrase; a duress one swaps the vault first
@@ -660,21 +592,6 @@ class VaultService:
                 with contextlib.suppress(FileNotFoundError):
                     leftover.unlink()
         make_private_dir(root)
-
-
-def finish_rekey(store: Path, old_key: bytes, new_key: bytes) -> None:
-    """A rekey stopped between its two header writes: the database is under the old key
-    or the new one (SQLCipher's rekey is one transaction); leave it under the new."""
-    try:
-        Database.open(store, new_key).close()
-        return
-    except IntegrityError:
-        pass
-    db = Database.open(store, old_key)
-    try:
-        db.rekey(new_key)
-    finally:
-        db.close()
 
 
 def _decoded_recovery_key(text: str) -> bytes:

@@ -726,3 +726,30 @@ def test_passwd_refuses_the_duress_passphrase_as_the_new_one(
     )
     assert_error(result, 2, "duress")
     assert snapshot(carnet_env.vault) == before
+
+
+# --- rekey ---------------------------------------------------------------------------------
+
+
+def test_rekey_end_to_end(cli: Callable[..., Result], carnet_env: CarnetEnv) -> None:
+    key = init_in_process(cli, carnet_env)
+    add_incident(cli, carnet_env, "Survives the rekey")
+    header = carnet_env.vault / "header"
+    old_header = header.read_bytes()
+    inode = header.stat().st_ino
+    wrong = cli(*with_pw(carnet_env, PASSPHRASE), "rekey", "--recovery-key-file", "-",
+                stdin="AAAA-BBBB\n")  # fmt: skip
+    assert_error(wrong, wrong.code)
+    assert wrong.code in (2, 3)
+    assert header.read_bytes() == old_header
+    done = cli(*with_pw(carnet_env, PASSPHRASE), "rekey", "--recovery-key-file", "-",
+               stdin=f"{key}\n")  # fmt: skip
+    assert done.code == 0, done.err
+    assert "no earlier copy of the header opens this vault" in done.out
+    assert "Device signing key changed:" in done.out
+    assert header.stat().st_ino == inode
+    assert titles(cli, carnet_env, PASSPHRASE) == ["Survives the rekey"]
+    verified = cli(*with_pw(carnet_env, PASSPHRASE), "custody", "verify")
+    assert verified.code == 0, verified.err
+    header.write_bytes(old_header)  # an old copy, carved or from a backup
+    assert_error(cli(*with_pw(carnet_env, PASSPHRASE), "incident", "list"), 4, "database")

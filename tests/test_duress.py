@@ -328,3 +328,26 @@ def test_duress_with_the_keyring_replaces_the_device_share_too(
         str(fixture.passphrase_file),
     )
     assert copy.code == 3, copy.err
+
+
+def test_a_real_duress_command_ends_at_once_and_the_old_files_go_soon_after(
+    cli: Cli, carnet_env: CarnetEnv
+) -> None:
+    """The command leaves the removal to a detached child: it returns (its pipes closed)
+    before the old files are gone, and they are gone shortly after, with nothing left."""
+    import time
+
+    duress_file = carnet_env.secret_file(DURESS, name="duress")
+    vault_with_evidence(cli, carnet_env, "--duress-passphrase-file", str(duress_file))
+    result = run_carnet(carnet_env, "--passphrase-file", str(duress_file), "incident", "list")
+    assert result.code == 0, result.err
+    assert "No incidents yet" in result.err and result.out == ""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        leftovers = [p for p in carnet_env.vault.iterdir() if p.name.startswith(".removing-")]
+        if not leftovers:
+            break
+        time.sleep(0.05)
+    assert leftovers == []
+    for path in every_file(carnet_env.vault):
+        assert CANARY.encode() not in path.read_bytes(), path

@@ -177,7 +177,9 @@ def test_a_forensic_copy_taken_before_the_wipe_cannot_be_opened_with_keyring(
     assert secret_service.get_password(KEYRING_SERVICE, vid) is not None
     image = tmp_path / "forensic-image"
     shutil.copytree(carnet_env.vault, image)
-    ok(run_carnet(carnet_env, "wipe", "--yes"))
+    out = ok(run_carnet(carnet_env, "wipe", "--yes"))
+    assert "device share: deleted from the system keyring" in out
+    assert "unreadable after" in out
     assert secret_service.get_password(KEYRING_SERVICE, vid) is None
     result = run_carnet(
         carnet_env,
@@ -197,7 +199,8 @@ def test_without_a_keyring_a_copy_taken_before_the_wipe_still_opens(
     """The documented limit: only the passphrase protects a copy made before the wipe."""
     image = tmp_path / "forensic-image"
     shutil.copytree(vault.cenv.vault, image)
-    ok(run_carnet(vault.cenv, "wipe", "--yes"))
+    out = ok(run_carnet(vault.cenv, "wipe", "--yes"))
+    assert "device share: none (this vault did not use the system keyring)" in out
     result = run_carnet(
         vault.cenv,
         "--vault",
@@ -208,3 +211,29 @@ def test_without_a_keyring_a_copy_taken_before_the_wipe_still_opens(
         str(vault.passphrase_file),
     )
     assert result.code == 0, result.err
+
+
+@pytest.mark.keyring
+def test_passwd_and_recover_replace_the_share_so_an_old_copy_stays_shut(
+    carnet_env: CarnetEnv, secret_service: SecretService, tmp_path: Path
+) -> None:
+    """A copy of the folder kept from before passwd (a backup, a snapshot) does not open
+    on this machine with the old passphrase: the share it needs is gone."""
+    v, _ = init_vault(carnet_env)
+    vid = vault_id_hex(carnet_env.vault)
+    share_before = secret_service.get_password(KEYRING_SERVICE, vid)
+    snapshot = tmp_path / "snapshot"
+    shutil.copytree(carnet_env.vault, snapshot)
+    new = carnet_env.secret_file("another long passphrase", name="new")
+    ok(run_carnet(carnet_env, "--passphrase-file", str(v.passphrase_file), "passwd",
+                  "--new-passphrase-file", str(new)))  # fmt: skip
+    share_after = secret_service.get_password(KEYRING_SERVICE, vid)
+    assert share_after is not None and share_after != share_before
+    stale = run_carnet(
+        carnet_env, "--vault", str(snapshot), "--passphrase-file", str(v.passphrase_file),
+        "incident", "list",
+    )  # fmt: skip
+    assert stale.code == 3, stale.err
+    ok(run_carnet(carnet_env, "--passphrase-file", str(new), "incident", "list"))
+    # Nothing is left under the pending name.
+    assert secret_service.get_password(KEYRING_SERVICE, vid + "006e657874") is None

@@ -180,3 +180,18 @@ def _configure(conn: Any, key: bytes) -> None:
         "PRAGMA cache_size = -65536",
     ):
         conn.execute(pragma)
+
+
+def finish_rekey(store: Path, old_key: bytes, new_key: bytes) -> None:
+    """A rekey stopped between its two header writes: the database is under the old key
+    or the new one (SQLCipher's rekey is one transaction); leave it under the new."""
+    try:
+        Database.open(store, new_key).close()
+        return
+    except IntegrityError:
+        pass
+    db = Database.open(store, old_key)
+    try:
+        db.rekey(new_key)
+    finally:
+        db.close()
