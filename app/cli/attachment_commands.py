@@ -44,7 +44,9 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     extract.set_defaults(handler=cmd_extract)
 
     strip = actions.add_parser(
-        "strip", parents=[common], help="make an image's copy without EXIF, GPS or maker notes"
+        "strip",
+        parents=[common],
+        help="make a copy without metadata (images, video/audio, PDF); the original is kept",
     )
     strip.add_argument("id", type=int)
     strip.add_argument("--json", action="store_true")

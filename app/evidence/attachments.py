@@ -32,8 +32,8 @@ from app.errors import (
 from app.evidence import streaming
 from app.evidence.blobs import BlobStore
 from app.evidence.capture import CaptureMetadata, read_capture_metadata
-from app.evidence.images import MAX_STRIP_BYTES, strip_image
 from app.evidence.media import HEAD_BYTES, sniff_media_type
+from app.evidence.strip import can_strip, max_strip_bytes, strip_file
 from app.fsutil import overwrite_and_unlink, write_then_rename
 from app.incidents import require_incident
 from app.models import Attachment, AttachOutcome
@@ -295,10 +295,11 @@ class AttachmentService:
     # Changes -------------------------------------------------------------------------
 
     def strip(self, attachment_id: int) -> Attachment:
-        """Make (or return) the copy of an image without EXIF, GPS or maker notes.
+        """Make (or return) the copy of a file without its metadata (app.evidence.strip).
 
-        The original is never altered: its hash is the evidence. The copy is decoded
-        and re-encoded in memory only, then sealed like any attachment.
+        The original is never altered: its hash is the evidence. The copy is made in
+        memory only (the decrypted original and the copy, nothing on disk), then sealed
+        like any attachment.
         """
         original = self.get(attachment_id)
         if original.derived_from is not None:
@@ -310,15 +311,22 @@ class AttachmentService:
             ).fetchone()
         if existing is not None:
             return self.get(int(existing[0]))
-        if not original.media_type.startswith("image/"):
+        if not can_strip(original.media_type):
             raise RefusedFileError(
-                f"attachment {attachment_id} is not an image ({original.media_type}); "
-                "only images can be stripped"
+                f"attachment {attachment_id} is {original.media_type}; Carnet cannot strip "
+                "metadata from that type (images, video, audio in MP4/QuickTime/3GP/M4A/"
+                "WebM/Matroska, and PDF)"
             )
-        if original.size > MAX_STRIP_BYTES:
-            raise RefusedFileError(f"attachment {attachment_id} is too large to re-encode")
+        cap = max_strip_bytes(original.media_type)
+        if original.size > cap:
+            raise RefusedFileError(
+                f"attachment {attachment_id} is larger than {cap // (1024 * 1024)} MiB, "
+                "the most Carnet strips (in memory)"
+            )
+        # bytes, not a bytearray: io.BytesIO over bytes shares the buffer instead of
+        # copying it, which matters for a 1 GiB video.
         data = b"".join(self.chunks(attachment_id))
-        stripped = strip_image(data, original.media_type)
+        stripped = strip_file(data, original.media_type)
         del data
         name = _stripped_name(original.original_name, stripped.media_type)
         with self.blobs.intake_lock():
@@ -331,7 +339,7 @@ class AttachmentService:
                     sealed,
                     name,
                     stripped.media_type,
-                    CaptureMetadata(None, {"width": stripped.width, "height": stripped.height}),
+                    CaptureMetadata(None, stripped.fields),
                     derived_from=attachment_id,
                 )
             except BaseException:
@@ -427,11 +435,24 @@ def _expand(sources: Sequence[Path]) -> Iterator[tuple[Path, str, int, str | Non
             yield source, source.name, 0, NO_SUCH_FILE
 
 
+_STRIPPED_EXTENSIONS = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/webp": ".webp",
+    "video/mp4": ".mp4",
+    "video/quicktime": ".mov",
+    "video/3gpp": ".3gp",
+    "video/3gpp2": ".3g2",
+    "audio/mp4": ".m4a",
+    "video/webm": ".webm",
+    "video/matroska": ".mkv",
+    "application/pdf": ".pdf",
+}
+
+
 def _stripped_name(original: str, media_type: str) -> str:
-    extension = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}.get(
-        media_type, ""
-    )
-    stem = PurePath(original.replace("\\", "/")).stem or "image"
+    extension = _STRIPPED_EXTENSIONS.get(media_type, "")
+    stem = PurePath(original.replace("\\", "/")).stem or "file"
     return f"{stem}-stripped{extension}"
 
 

@@ -25,11 +25,11 @@ from app.custody import CustodyAction, CustodyLog
 from app.destinations import DestinationService, parse_public_key
 from app.errors import UsageError
 from app.evidence.attachments import AttachmentService, safe_file_name
-from app.export import records, report
+from app.export import records, report, stripping
 from app.export.outbox import Outbox
 from app.export.tar_stream import add_bytes, add_stream, write_bundle_file
 from app.incidents import IncidentService
-from app.models import Attachment, IncidentDetail
+from app.models import IncidentDetail
 from app.progress import CancelToken, Progress, no_progress
 from crypto.bundle import MAX_RECIPIENTS
 from crypto.public_keys import key_fingerprint
@@ -50,6 +50,8 @@ class ExportRequest:
     recipients: Sequence[str]  # destination names or carnetpk1... keys
     incident_ids: Sequence[int] | None  # None: every incident
     strip_metadata: bool = False
+    # With strip_metadata: what to do with files Carnet cannot strip (None: stop).
+    unstripped_files: stripping.Unstripped | None = None
     sign: bool = True
     include_nonconsenting: bool = False
     language: str = "en"
@@ -65,6 +67,8 @@ class ExportResult:
     bundle_bytes: int
     pseudonymised: int
     recipients: tuple[str, ...]  # fingerprints
+    # With strip_metadata: the files shipped unstripped or left out, per unstripped_files.
+    unstripped: tuple[stripping.UnstrippedFile, ...] = ()
 
 
 class Exporter:
@@ -100,7 +104,7 @@ class Exporter:
         keys, names = self.recipient_keys(request.recipients)
         ids = self._incident_ids(request.incident_ids)
         details = [self.incidents.detail(i) for i in ids]
-        files = self._files(details, request.strip_metadata)
+        files, unstripped = self._files(details, request)
         people = records.people_entries(
             details, names, include_nonconsenting=request.include_nonconsenting
         )
@@ -218,6 +222,7 @@ class Exporter:
             size,
             sum(1 for p in people.values() if not p.decision.named),
             fingerprints,
+            unstripped=unstripped,
         )
 
     # ---------------------------------------------------------------------------------
@@ -251,23 +256,32 @@ class Exporter:
         return ids
 
     def _files(
-        self, details: Sequence[IncidentDetail], strip_metadata: bool
-    ) -> dict[int, list[records.ShippedFile]]:
+        self, details: Sequence[IncidentDetail], request: ExportRequest
+    ) -> tuple[dict[int, list[records.ShippedFile]], tuple[stripping.UnstrippedFile, ...]]:
+        originals = [
+            a
+            for detail in details
+            for a in self.attachments.list_for(detail.incident.id)
+            if a.derived_from is None
+        ]
+        unstripped: tuple[stripping.UnstrippedFile, ...] = ()
+        if request.strip_metadata:
+            planned = stripping.plan(self.attachments, originals, request.unstripped_files)
+            shipping, unstripped = planned.shipped, planned.unstripped
+        else:
+            shipping = {a.id: a for a in originals}
+        uids = {detail.incident.id: detail.incident.uid for detail in details}
         files: dict[int, list[records.ShippedFile]] = {}
-        for detail in details:
-            incident = detail.incident
-            for original in self.attachments.list_for(incident.id):
-                if original.derived_from is not None:
-                    continue
-                shipped: Attachment = original
-                if strip_metadata and original.media_type.startswith("image/"):
-                    shipped = self.attachments.strip(original.id)
-                name = safe_file_name(shipped.original_name)
-                path = f"{ATTACHMENTS_DIR}/{incident.uid}/{original.uid}/{name}"
-                files.setdefault(incident.id, []).append(
-                    records.ShippedFile(path, shipped, original)
-                )
-        return files
+        for original in originals:
+            shipped = shipping.get(original.id)
+            if shipped is None:  # --unstripped-files exclude
+                continue
+            name = safe_file_name(shipped.original_name)
+            path = f"{ATTACHMENTS_DIR}/{uids[original.incident_id]}/{original.uid}/{name}"
+            files.setdefault(original.incident_id, []).append(
+                records.ShippedFile(path, shipped, original)
+            )
+        return files, unstripped
 
     def _thumbnails(self, files: dict[int, list[records.ShippedFile]]) -> dict[str, str]:
         thumbs: dict[str, str] = {}

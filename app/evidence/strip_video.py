@@ -1,0 +1,163 @@
+"""Stripped copies of video and audio: the same streams, remuxed, with no metadata.
+
+A phone video names the place it was filmed (QuickTime `©xyz`, the `Keys` location,
+3GPP `loci`), the phone's make and model, its software, the owner and the creation
+time; an iPhone also adds timed metadata tracks. The copy is made with FFmpeg's
+libraries (PyAV): every audio and video packet is copied as it is (no re-encoding, so
+no quality is lost and the pictures and sound are bit for bit the evidence), into a new
+container that is given no metadata at all. Dropped:
+
+- every container and stream tag (title, artist, comment, make/model, location,
+  creation_time, encoder, handler names the camera chose);
+- every stream that is not audio or video: timed metadata, timecode, subtitles, chapters,
+  attached files, and cover art (an attached picture is a photo with its own EXIF);
+- FFmpeg's own version string (the "bitexact" flag) and, for MP4-family files, the
+  empty `udta/meta` boxes its muxer adds anyway (see app.evidence.bmff_boxes).
+
+Kept: the streams, their timing, and the display rotation (without it a portrait video
+plays sideways; it says nothing about where or by whom). Encoder notes written inside a
+video bitstream itself (x264's settings SEI, for one) are part of the compressed
+pictures and are not touched; phones' hardware encoders do not write them.
+
+Everything happens in memory, input and output alike (io.BytesIO): a temporary file
+would be plaintext evidence on disk. That is why there is a size cap; see
+MAX_STRIP_MEDIA_BYTES. The output is opened again and checked before it is returned.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+import av
+
+from app.errors import RefusedFileError
+from app.evidence.bmff_boxes import drop_metadata_boxes, metadata_boxes
+
+MAX_STRIP_MEDIA_BYTES = 1024 * 1024 * 1024
+"""The largest video or audio file Carnet remuxes.
+
+The remux holds the decrypted original and the new copy in memory at once (about twice
+the file's size at the peak): MP4 files keep their index at the end and the muxer goes
+back to patch sizes, so neither side can be a plain stream, and a temporary file is not
+allowed. 1 GiB (about eight minutes of 1080p phone video) keeps the peak near 2 GiB,
+which an ordinary laptop has; a larger file is refused with a message, never half done.
+"""
+
+# Media type -> FFmpeg muxer that writes the same kind of file.
+MUXERS = {
+    "video/mp4": "mp4",
+    "video/quicktime": "mov",
+    "video/3gpp": "3gp",
+    "video/3gpp2": "3g2",
+    "audio/mp4": "ipod",
+    "video/webm": "webm",
+    "video/matroska": "matroska",
+}
+_BMFF_MUXERS = frozenset({"mp4", "mov", "3gp", "3g2", "ipod"})
+_KEPT_STREAM_TYPES = frozenset({"video", "audio"})
+
+# What FFmpeg itself writes into a stripped copy: the MP4 brands, and per stream the
+# language ("und"), its default handler names and its own (or a zero) vendor id. Nothing else may
+# be there when the copy is read back.
+_CONTAINER_KEYS_ALLOWED = frozenset({"major_brand", "minor_version", "compatible_brands"})
+_STREAM_TAGS_ALLOWED = {
+    "language": frozenset({"und"}),
+    "handler_name": frozenset({"VideoHandler", "SoundHandler"}),
+    "vendor_id": frozenset({"[0][0][0][0]", "FFMP"}),
+    # Matroska's muxer records each track's duration as a tag; it names nothing.
+    "DURATION": None,
+}
+_ATTACHED_PIC = av.stream.Disposition.attached_pic if hasattr(av.stream, "Disposition") else 0
+
+
+@dataclass(frozen=True)
+class StrippedMedia:
+    """A remuxed file holding streams only; `data` is kept out of the repr."""
+
+    data: bytes = field(repr=False)
+    media_type: str
+    duration_seconds: float | None
+    streams: int
+
+
+def strip_media(data: bytes, media_type: str) -> StrippedMedia:
+    """Remux `data` without any metadata; the streams are copied, not re-encoded.
+
+    Raises RefusedFileError for a file that is too large, a type Carnet cannot remux,
+    data FFmpeg cannot read (damaged, truncated, not really this type), no audio or
+    video stream, or a copy that still holds metadata.
+    """
+    if len(data) > MAX_STRIP_MEDIA_BYTES:
+        raise RefusedFileError(
+            f"the file is larger than {MAX_STRIP_MEDIA_BYTES // (1024 * 1024)} MiB; "
+            "Carnet strips video and audio in memory and will not remux it"
+        )
+    muxer = MUXERS.get(media_type)
+    if muxer is None:
+        raise RefusedFileError(f"Carnet cannot strip {media_type} files")
+    try:
+        remuxed, streams = _remux(data, muxer)
+        if muxer in _BMFF_MUXERS:
+            remuxed = drop_metadata_boxes(remuxed)
+        duration = _require_clean(remuxed, muxer, streams)
+    except RefusedFileError:
+        raise
+    except Exception as exc:
+        # FFmpeg's messages can quote the file; they are not shown.
+        raise RefusedFileError(
+            f"the file could not be remuxed: it is damaged, truncated, or not really "
+            f"{media_type}; the original is kept unchanged"
+        ) from exc
+    return StrippedMedia(remuxed, media_type, duration, streams)
+
+
+def _remux(data: bytes, muxer: str) -> tuple[bytes, int]:
+    """Copy every audio and video packet into a new container given no metadata."""
+    out = io.BytesIO()
+    with av.open(io.BytesIO(data), mode="r") as source:
+        kept = [s for s in source.streams if _kept(s)]
+        if not kept:
+            raise RefusedFileError("the file holds no audio or video stream to keep")
+        with av.open(out, mode="w", format=muxer, options={"fflags": "+bitexact"}) as target:
+            mapping: dict[int, Any] = {}
+            for stream in kept:
+                copy = target.add_stream_from_template(stream)
+                copy.metadata.clear()
+                mapping[stream.index] = copy
+            target.metadata.clear()
+            for packet in source.demux(kept):
+                if packet.dts is None:  # the demuxer's end-of-stream marker
+                    continue
+                packet.stream = mapping[packet.stream.index]
+                target.mux(packet)
+    return out.getvalue(), len(kept)
+
+
+def _kept(stream: Any) -> bool:
+    if stream.type not in _KEPT_STREAM_TYPES:
+        return False
+    return not (int(stream.disposition) & int(_ATTACHED_PIC))
+
+
+def _require_clean(remuxed: bytes, muxer: str, expected_streams: int) -> float | None:
+    """Read the copy back: only FFmpeg's neutral tags, only the kept streams, no boxes."""
+    leaks: list[str] = []
+    with av.open(io.BytesIO(remuxed), mode="r") as check:
+        leaks += [k for k in check.metadata if k not in _CONTAINER_KEYS_ALLOWED]
+        if len(check.streams) != expected_streams:
+            leaks.append("streams")
+        for stream in check.streams:
+            if stream.type not in _KEPT_STREAM_TYPES:
+                leaks.append(f"a {stream.type} stream")
+            for key, value in stream.metadata.items():
+                allowed = _STREAM_TAGS_ALLOWED.get(key, frozenset())
+                if allowed is not None and value not in allowed:
+                    leaks.append(key)
+        duration = check.duration / av.time_base if check.duration is not None else None
+    if muxer in _BMFF_MUXERS:
+        leaks += metadata_boxes(remuxed)
+    if leaks:
+        raise RefusedFileError("the stripped copy still held metadata; it was not kept")
+    return duration
