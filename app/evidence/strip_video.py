@@ -61,8 +61,14 @@ _KEPT_STREAM_TYPES = frozenset({"video", "audio"})
 # What FFmpeg itself writes into a stripped copy: the MP4 brands, and per stream the
 # language ("und"), its default handler names and its own (or a zero) vendor id. Nothing else may
 # be there when the copy is read back.
-_CONTAINER_KEYS_ALLOWED = frozenset({"major_brand", "minor_version", "compatible_brands"})
-_STREAM_TAGS_ALLOWED = {
+_CONTAINER_TAGS_ALLOWED: dict[str, frozenset[str] | None] = {
+    "major_brand": None,
+    "minor_version": None,
+    "compatible_brands": None,
+    # Matroska's muxing and writing application, without a version ("bitexact").
+    "encoder": frozenset({"Lavf"}),
+}
+_STREAM_TAGS_ALLOWED: dict[str, frozenset[str] | None] = {
     "language": frozenset({"und"}),
     "handler_name": frozenset({"VideoHandler", "SoundHandler"}),
     "vendor_id": frozenset({"[0][0][0][0]", "FFMP"}),
@@ -125,6 +131,7 @@ def _remux(data: bytes, muxer: str) -> tuple[bytes, int]:
             for stream in kept:
                 copy = target.add_stream_from_template(stream)
                 copy.metadata.clear()
+                copy.disposition = stream.disposition  # default, forced, ...: no data
                 mapping[stream.index] = copy
             target.metadata.clear()
             for packet in source.demux(kept):
@@ -145,19 +152,29 @@ def _require_clean(remuxed: bytes, muxer: str, expected_streams: int) -> float |
     """Read the copy back: only FFmpeg's neutral tags, only the kept streams, no boxes."""
     leaks: list[str] = []
     with av.open(io.BytesIO(remuxed), mode="r") as check:
-        leaks += [k for k in check.metadata if k not in _CONTAINER_KEYS_ALLOWED]
+        leaks += _unexpected_tags(check.metadata, _CONTAINER_TAGS_ALLOWED)
         if len(check.streams) != expected_streams:
             leaks.append("streams")
         for stream in check.streams:
             if stream.type not in _KEPT_STREAM_TYPES:
                 leaks.append(f"a {stream.type} stream")
-            for key, value in stream.metadata.items():
-                allowed = _STREAM_TAGS_ALLOWED.get(key, frozenset())
-                if allowed is not None and value not in allowed:
-                    leaks.append(key)
+            leaks += _unexpected_tags(stream.metadata, _STREAM_TAGS_ALLOWED)
         duration = check.duration / av.time_base if check.duration is not None else None
     if muxer in _BMFF_MUXERS:
         leaks += metadata_boxes(remuxed)
     if leaks:
         raise RefusedFileError("the stripped copy still held metadata; it was not kept")
     return duration
+
+
+def _unexpected_tags(tags: Any, allowed: dict[str, frozenset[str] | None]) -> list[str]:
+    """Tag names not allowed, or allowed only with other values (None: any value)."""
+    unexpected: list[str] = []
+    for key, value in dict(tags).items():
+        if key not in allowed:
+            unexpected.append(key)
+            continue
+        values = allowed[key]
+        if values is not None and value not in values:
+            unexpected.append(key)
+    return unexpected
