@@ -1,0 +1,183 @@
+"""--strip-metadata through the real CLI: attach, export, `bundle open`, then exiftool.
+
+Also: a type Carnet cannot strip stops the export (listed, exit 2, no bundle) unless
+--unstripped-files include|exclude says what to do; `attachment strip` on a damaged
+video is one line of error and no new attachment.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import av
+
+from tests.conftest import Result, VaultFixture
+from tests.exiftool_judge import identifying, planted, read_tags
+from tests.media_factory import tagged_image, tagged_media, tagged_pdf
+from tests.test_bundles import keygen, org_run
+
+STRIPPABLE = ("JPEG", "HEIF", "mp4", "mov", "pdf")
+
+
+def ok(result: Result) -> str:
+    assert result.code == 0, result.err
+    return result.out
+
+
+def incident(vault: VaultFixture) -> str:
+    return ok(vault.run("incident", "add", "--title", "checkpoint")).split()[-1]
+
+
+def attach(vault: VaultFixture, incident_id: str, *paths: Path) -> list[str]:
+    out = ok(vault.run("attach", incident_id, *map(str, paths)))
+    return [line.split()[0] for line in out.strip().splitlines()]
+
+
+def evidence(folder: Path) -> list[Path]:
+    folder.mkdir()
+    return [
+        tagged_image(folder, "JPEG"),
+        tagged_image(folder, "HEIF"),
+        tagged_media(folder, "mp4"),
+        tagged_media(folder, "mov"),
+        tagged_pdf(folder),
+    ]
+
+
+def export(vault: VaultFixture, public: str, bundle: Path, *extra: str) -> Result:
+    return vault.run(
+        "export", "--to", public, "--all", "--strip-metadata", "--out", str(bundle), *extra
+    )
+
+
+def opened(vault: VaultFixture, bundle: Path, key: Path, out: Path) -> list[dict[str, Any]]:
+    passphrase = vault.cenv.root / "secrets" / "org.key.pass"
+    ok(org_run(vault, "open", bundle, key, passphrase, "--out", str(out)))
+    document = json.loads((out / "incidents.json").read_text())
+    return [a for event in document["events"] for a in event["attachments"]]
+
+
+def test_export_strip_metadata_then_bundle_open_is_clean(
+    vault: VaultFixture, tmp_path: Path
+) -> None:
+    key, public, _ = keygen(vault)
+    sources = evidence(tmp_path / "phone")
+    for source in sources:
+        assert planted(read_tags(source)), source.name  # each original carries the canaries
+    originals = {p.name: p.read_bytes() for p in sources}
+    attach(vault, incident(vault), *sources)
+    bundle = tmp_path / "stripped.carnet"
+    ok(export(vault, public, bundle))
+    files = opened(vault, bundle, key, tmp_path / "opened")
+    assert len(files) == len(sources)
+    by_type: dict[str, Path] = {}
+    for item in files:
+        assert item["stripped"], item["path"]
+        path = tmp_path / "opened" / item["path"]
+        tags = read_tags(path)
+        assert identifying(tags) == {}, (item["path"], identifying(tags))
+        assert planted(tags) == set(), item["path"]
+        by_type[tags["File:MIMEType"]] = path
+    # The HEIC photo (which used to make the whole export fail) arrives as a JPEG.
+    assert sorted(by_type) == [
+        "application/pdf",
+        "image/jpeg",
+        "video/mp4",
+        "video/quicktime",
+    ]
+    assert sum(1 for item in files if item["path"].endswith("-stripped.jpg")) == 2
+    for video in (by_type["video/mp4"], by_type["video/quicktime"]):
+        with av.open(str(video)) as container:
+            assert [s.type for s in container.streams] == ["video", "audio"]
+            assert abs(float(container.duration or 0) / av.time_base - 1.0) < 0.1
+    assert {p.name: p.read_bytes() for p in sources} == originals  # originals untouched
+
+
+def test_unstrippable_files_stop_the_export_unless_chosen(
+    vault: VaultFixture, tmp_path: Path
+) -> None:
+    key, public, _ = keygen(vault)
+    folder = tmp_path / "files"
+    folder.mkdir()
+    photo = tagged_image(folder, "JPEG")
+    song = folder / "voice-memo.mp3"
+    song.write_bytes(b"ID3\x04\x00\x00\x00\x00\x00\x21TIT2\x00\x00\x00\x17\x00\x00\x03CANARY")
+    notes = folder / "notes.txt"
+    notes.write_text("plain text carries no hidden metadata\n")
+    incident_id = incident(vault)
+    photo_id, song_id, _ = attach(vault, incident_id, photo, song, notes)
+
+    stopped = export(vault, public, tmp_path / "stopped.carnet")
+    assert stopped.code == 2, stopped.err
+    [line] = stopped.err.strip().splitlines()  # one line, no traceback
+    assert line.startswith("carnet: error: --strip-metadata: 1 file cannot be stripped")
+    assert f"attachment {song_id} of incident {incident_id} (audio/mpeg" in line
+    assert "--unstripped-files include" in line and "voice-memo" not in line
+    assert not (tmp_path / "stopped.carnet").exists()
+    assert not list(tmp_path.glob("*.partial"))
+
+    excluded = tmp_path / "excluded.carnet"
+    result = export(vault, public, excluded, "--unstripped-files", "exclude")
+    assert result.code == 0, result.err
+    assert f"left out of the bundle: attachment {song_id}" in result.err
+    files = opened(vault, excluded, key, tmp_path / "x")
+    assert sorted(f["name"] for f in files) == ["notes.txt", "photo.jpg"]
+    assert all(f["stripped"] for f in files if f["name"] == "photo.jpg")
+
+    included = tmp_path / "included.carnet"
+    result = export(vault, public, included, "--unstripped-files", "include")
+    assert result.code == 0, result.err
+    assert f"shipped WITH its metadata: attachment {song_id}" in result.err
+    files = {f["name"]: f for f in opened(vault, included, key, tmp_path / "i")}
+    assert sorted(files) == ["notes.txt", "photo.jpg", "voice-memo.mp3"]
+    assert not files["voice-memo.mp3"]["stripped"]
+    assert files["photo.jpg"]["stripped"]
+    assert (tmp_path / "i" / files["voice-memo.mp3"]["path"]).read_bytes() == song.read_bytes()
+    assert photo_id != song_id
+
+
+def test_unstripped_files_needs_strip_metadata(vault: VaultFixture, tmp_path: Path) -> None:
+    _, public, _ = keygen(vault)
+    incident(vault)
+    result = vault.run(
+        "export", "--to", public, "--all", "--unstripped-files", "include", "--out", str(tmp_path)
+    )
+    assert result.code == 2 and "only meaningful with --strip-metadata" in result.err
+
+
+def test_a_damaged_video_fails_the_strip_export_with_one_line(
+    vault: VaultFixture, tmp_path: Path
+) -> None:
+    _, public, _ = keygen(vault)
+    folder = tmp_path / "files"
+    folder.mkdir()
+    clip = tagged_media(folder, "mp4")
+    damaged = folder / "damaged.mp4"
+    damaged.write_bytes(clip.read_bytes()[:700])
+    incident_id = incident(vault)
+    [video_id] = attach(vault, incident_id, damaged)
+    strip = vault.run("attachment", "strip", video_id)
+    assert strip.code == 2
+    [line] = strip.err.strip().splitlines()
+    assert line.startswith("carnet: error: the file could not be remuxed")
+    listed = json.loads(ok(vault.run("attachment", "list", incident_id, "--json")))
+    assert len(listed) == 1  # no half-made copy registered
+    result = export(vault, public, tmp_path / "b.carnet")
+    assert result.code == 2
+    assert f"attachment {video_id} of incident {incident_id} (video/mp4: the file" in result.err
+    assert "Traceback" not in result.err
+
+
+def test_cli_strip_of_a_video_makes_a_clean_copy(vault: VaultFixture, tmp_path: Path) -> None:
+    folder = tmp_path / "files"
+    folder.mkdir()
+    incident_id = incident(vault)
+    [video_id] = attach(vault, incident_id, tagged_media(folder, "mov"))
+    copy = json.loads(ok(vault.run("attachment", "strip", video_id, "--json")))
+    assert copy["derived_from"] == int(video_id) and copy["name"] == "clip-stripped.mov"
+    assert copy["media_type"] == "video/quicktime" and copy["metadata"]["streams"] == 2
+    out = tmp_path / "copy.mov"
+    ok(vault.run("attachment", "extract", str(copy["id"]), "--out", str(out)))
+    assert identifying(read_tags(out)) == {}
