@@ -138,6 +138,8 @@ class AttachmentService:
         cancel: CancelToken | None,
     ) -> AttachOutcome:
         with path.open("rb") as source:
+            opened = os.fstat(source.fileno())
+            identity = (opened.st_dev, opened.st_ino)
             head = source.read(HEAD_BYTES)
             media_type = sniff_media_type(head, name)
             capture = read_capture_metadata(path, media_type)
@@ -155,12 +157,21 @@ class AttachmentService:
                     raise
         if not delete_source:
             return AttachOutcome(str(path), attachment)
-        return self._delete_source(path, attachment, sealed)
+        return self._delete_source(path, attachment, sealed, identity)
 
     def _delete_source(
-        self, path: Path, attachment: Attachment, sealed: streaming.SealedFile
+        self,
+        path: Path,
+        attachment: Attachment,
+        sealed: streaming.SealedFile,
+        identity: tuple[int, int],
     ) -> AttachOutcome:
-        """Remove the original only once the blob is proven to decrypt to the same bytes."""
+        """Remove the original only once the blob is proven to decrypt to the same bytes.
+
+        `identity` is the (device, inode) of the file that was read: a symbolic link's
+        target is what gets overwritten and deleted (then the link), and a path that
+        meanwhile names another file is left alone (app.fsutil.overwrite_and_unlink).
+        """
         try:
             digest, size = streaming.digest(
                 self.blobs, sealed.blob_id, sealed.key, sealed.chunk_size
@@ -172,10 +183,16 @@ class AttachmentService:
                 str(path), attachment, source_error="the stored copy did not verify; kept"
             )
         try:
-            overwrite_and_unlink(path)
+            removal = overwrite_and_unlink(path, identity)
         except OSError as exc:
             return AttachOutcome(str(path), attachment, source_error=_os_reason(exc))
-        return AttachOutcome(str(path), attachment, source_deleted=True)
+        return AttachOutcome(
+            str(path),
+            attachment,
+            source_deleted=True,
+            source_overwritten=removal.overwritten,
+            source_target=str(removal.removed) if removal.link is not None else None,
+        )
 
     def _register(
         self,
