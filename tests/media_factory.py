@@ -98,9 +98,17 @@ def tagged_image(folder: Path, pillow_format: str) -> Path:
 
 
 def encoded_media(
-    muxer: str, video_codec: str | None, audio_codec: str | None, title: str = ""
+    muxer: str,
+    video_codec: str | None,
+    audio_codec: str | None,
+    title: str = "",
+    stream_tags: bool = True,
 ) -> bytes:
-    """A short clip: FRAMES pictures and/or ~1 s of silence, encoded by PyAV."""
+    """A short clip: FRAMES pictures and/or ~1 s of silence, encoded by PyAV.
+
+    With a title, the container also gets a location and a comment and (unless
+    `stream_tags` is false) the video stream a handler name naming the phone model.
+    """
     out = io.BytesIO()
     with av.open(out, mode="w", format=muxer) as container:
         if title:
@@ -112,7 +120,7 @@ def encoded_media(
             video = container.add_stream(video_codec, rate=RATE)
             video.width, video.height = SIZE
             video.pix_fmt = "yuv420p"
-            if title:
+            if title and stream_tags:
                 video.metadata["handler_name"] = CANARIES["model"]
         if audio_codec is not None:
             rate = 48000 if audio_codec == "libopus" else SAMPLE_RATE
