@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import av
+import pikepdf
 
 from tests.conftest import Result, VaultFixture
 from tests.exiftool_judge import identifying, planted, read_tags
-from tests.media_factory import tagged_image, tagged_media, tagged_pdf
+from tests.media_factory import encoded_media, tagged_image, tagged_media, tagged_pdf
 from tests.test_bundles import keygen, org_run
+from tests.test_no_plaintext import scan, scanned_roots
 
 STRIPPABLE = ("JPEG", "HEIF", "mp4", "mov", "pdf")
 
@@ -181,3 +183,27 @@ def test_cli_strip_of_a_video_makes_a_clean_copy(vault: VaultFixture, tmp_path: 
     out = tmp_path / "copy.mov"
     ok(vault.run("attachment", "extract", str(copy["id"]), "--out", str(out)))
     assert identifying(read_tags(out)) == {}
+
+
+def test_stripping_writes_no_plaintext_anywhere(vault: VaultFixture, tmp_path: Path) -> None:
+    """The strips run in memory: no decrypted original or copy lands in TMPDIR, HOME, the
+    vault or the working folder (the sources are outside every scanned folder)."""
+    canary = "CANARY-strip-7d1f0a"
+    folder = tmp_path / "outside"
+    folder.mkdir()
+    clip = folder / "clip.mov"
+    clip.write_bytes(encoded_media("mov", "mpeg4", "aac", title=canary))
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.pages[0].Contents = pdf.make_stream(f"BT /F1 12 Tf 10 10 Td ({canary}) Tj ET".encode())
+    document = folder / "statement.pdf"
+    pdf.save(document, compress_streams=False)
+    photo = tagged_image(folder, "HEIF")
+    assert canary.encode() in clip.read_bytes() and canary.encode() in document.read_bytes()
+    _, public, _ = keygen(vault)
+    ids = attach(vault, incident(vault), clip, document, photo)
+    for attachment_id in ids:  # each strip is checked on its own
+        ok(vault.run("attachment", "strip", attachment_id))
+        assert scan(scanned_roots(vault.cenv), canary) == [], attachment_id
+    ok(vault.run("export", "--to", public, "--all", "--strip-metadata"))  # into the outbox
+    assert scan(scanned_roots(vault.cenv), canary) == []
