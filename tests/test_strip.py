@@ -273,12 +273,12 @@ def test_media_recheck_refuses_kept_tags(monkeypatch: pytest.MonkeyPatch) -> Non
     # Container tags only (title, location, comment, encoder): the stream tags are FFmpeg's.
     source = encoded_media("mp4", "mpeg4", "aac", title=CANARIES["title"], stream_tags=False)
 
-    def copies_everything(data: bytes, muxer: str) -> tuple[bytes, int]:
-        return data, 2  # an "encoder" that keeps the original container as it is
+    def copies_everything(data: bytes, muxer: str) -> tuple[io.BytesIO, int]:
+        return io.BytesIO(data), 2  # an "encoder" that keeps the original container as it is
 
     monkeypatch.setattr(strip_video, "_remux", copies_everything)
     # Only the tag check is left to catch it: the box steps are taken out.
-    monkeypatch.setattr(strip_video, "drop_metadata_boxes", lambda data: data)
+    monkeypatch.setattr(strip_video, "drop_metadata_boxes", lambda buffer: None)
     monkeypatch.setattr(strip_video, "metadata_boxes", lambda data: [])
     with pytest.raises(RefusedFileError, match="still held metadata"):
         strip_file(source, "video/mp4")
@@ -286,7 +286,7 @@ def test_media_recheck_refuses_kept_tags(monkeypatch: pytest.MonkeyPatch) -> Non
 
 def test_media_recheck_refuses_kept_boxes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # Tags gone, but the udta/meta boxes left in: the box walk must still refuse it.
-    monkeypatch.setattr(strip_video, "drop_metadata_boxes", lambda data: data)
+    monkeypatch.setattr(strip_video, "drop_metadata_boxes", lambda buffer: None)
     with pytest.raises(RefusedFileError, match="still held metadata"):
         strip_file(tagged_media(tmp_path, "mp4").read_bytes(), "video/mp4")
 
@@ -296,12 +296,12 @@ def test_media_recheck_refuses_kept_stream_tags(
 ) -> None:
     real = strip_video._remux
 
-    def keeps_handler_names(data: bytes, muxer: str) -> tuple[bytes, int]:
+    def keeps_handler_names(data: bytes, muxer: str) -> tuple[io.BytesIO, int]:
         remuxed, count = real(data, muxer)
         out = io.BytesIO()
         bitexact = {"fflags": "+bitexact"}  # no encoder tag: only the stream tags are left
         with (
-            av.open(io.BytesIO(remuxed)) as source,
+            av.open(io.BytesIO(remuxed.getvalue())) as source,
             av.open(out, "w", format=muxer, options=bitexact) as target,
         ):
             mapping = {}
@@ -312,10 +312,10 @@ def test_media_recheck_refuses_kept_stream_tags(
                 if packet.dts is not None:
                     packet.stream = mapping[packet.stream.index]
                     target.mux(packet)
-        return out.getvalue(), count
+        return out, count
 
     monkeypatch.setattr(strip_video, "_remux", keeps_handler_names)
-    monkeypatch.setattr(strip_video, "drop_metadata_boxes", lambda data: data)
+    monkeypatch.setattr(strip_video, "drop_metadata_boxes", lambda buffer: None)
     monkeypatch.setattr(strip_video, "metadata_boxes", lambda data: [])
     with pytest.raises(RefusedFileError, match="still held metadata"):
         strip_file(tagged_media(tmp_path, "mov").read_bytes(), "video/quicktime")

@@ -9,10 +9,13 @@ device or XMP.
 
 Both work on the output of Carnet's own remux (in memory), never on the original.
 Every length is bounds-checked; a box that does not fit is an error, never a guess.
+The drop edits the remux's buffer in place (only the movie box, at the end, is
+rewritten), so a 1 GiB video is not copied once more.
 """
 
 from __future__ import annotations
 
+import io
 import struct
 from collections.abc import Iterator
 
@@ -36,8 +39,10 @@ _COPYRIGHT_SIGN = 0xA9  # QuickTime user-data atoms: (c)xyz, (c)mak, (c)mod, (c)
 _TOP_LEVEL_ALLOWED = frozenset({b"ftyp", b"free", b"skip", b"wide", b"mdat", b"moov"})
 _DROPPED_FROM = {b"moov": frozenset({b"udta", b"meta"}), b"trak": frozenset({b"udta", b"meta"})}
 
+Data = bytes | bytearray | memoryview
 
-def _boxes(data: bytes, start: int, end: int) -> Iterator[tuple[bytes, int, int, int]]:
+
+def _boxes(data: Data, start: int, end: int) -> Iterator[tuple[bytes, int, int, int]]:
     """(type, box start, payload start, box end) of each box in data[start:end]."""
     at = start
     while at < end:
@@ -59,7 +64,7 @@ def _boxes(data: bytes, start: int, end: int) -> Iterator[tuple[bytes, int, int,
         at = box_end
 
 
-def metadata_boxes(data: bytes) -> list[str]:
+def metadata_boxes(data: Data) -> list[str]:
     """Every metadata box found (as "moov/udta", ...), and any unexpected top-level box."""
     found: list[str] = []
     for kind, _, payload, end in _boxes(data, 0, len(data)):
@@ -70,7 +75,7 @@ def metadata_boxes(data: bytes) -> list[str]:
     return found
 
 
-def _scan(data: bytes, start: int, end: int, where: str, found: list[str]) -> None:
+def _scan(data: Data, start: int, end: int, where: str, found: list[str]) -> None:
     for kind, _, payload, box_end in _boxes(data, start, end):
         path = f"{where}/{_name(kind)}"
         if kind in _METADATA_TYPES or kind[0] == _COPYRIGHT_SIGN:
@@ -81,7 +86,7 @@ def _scan(data: bytes, start: int, end: int, where: str, found: list[str]) -> No
             _scan_meta(data, payload, box_end, path, found)
 
 
-def _scan_meta(data: bytes, start: int, end: int, where: str, found: list[str]) -> None:
+def _scan_meta(data: Data, start: int, end: int, where: str, found: list[str]) -> None:
     # MP4's meta is a full box; QuickTime's is a plain container. Try both readings.
     for offset in (_FULL_BOX_FLAGS, 0):
         try:
@@ -91,25 +96,33 @@ def _scan_meta(data: bytes, start: int, end: int, where: str, found: list[str]) 
         return
 
 
-def drop_metadata_boxes(data: bytes) -> bytes:
-    """The file without udta/meta boxes in moov and its tracks.
+def drop_metadata_boxes(buffer: io.BytesIO) -> None:
+    """Remove the udta/meta boxes of moov and its tracks from `buffer`, in place.
 
     Only the movie box changes size, so the chunk offsets (which point into mdat) stay
     right only if no media data follows the movie box; FFmpeg writes moov last unless
     asked for "faststart", which Carnet never asks for. Otherwise the file is refused.
     """
-    top = list(_boxes(data, 0, len(data)))
-    moovs = [box for box in top if box[0] == b"moov"]
-    if len(moovs) != 1:
-        raise RefusedFileError("the remuxed file has no single movie box; it was not kept")
-    _, moov_start, moov_payload, moov_end = moovs[0]
-    if any(kind == b"mdat" and start > moov_start for kind, start, _, _ in top):
-        raise RefusedFileError("the remuxed file has media after its movie box; it was not kept")
-    moov = _rebuild(data, b"moov", moov_payload, moov_end)
-    return data[:moov_start] + moov + data[moov_end:]
+    with buffer.getbuffer() as view:
+        top = list(_boxes(view, 0, len(view)))
+        moovs = [box for box in top if box[0] == b"moov"]
+        if len(moovs) != 1:
+            raise RefusedFileError("the remuxed file has no single movie box; it was not kept")
+        _, moov_start, moov_payload, moov_end = moovs[0]
+        if any(kind == b"mdat" and start > moov_start for kind, start, _, _ in top):
+            raise RefusedFileError(
+                "the remuxed file has media after its movie box; it was not kept"
+            )
+        # The movie box is the index (small next to the media); the tail is usually empty.
+        moov = _rebuild(view, b"moov", moov_payload, moov_end)
+        tail = bytes(view[moov_end:])
+    buffer.seek(moov_start)
+    buffer.write(moov)
+    buffer.write(tail)
+    buffer.truncate()
 
 
-def _rebuild(data: bytes, kind: bytes, start: int, end: int) -> bytes:
+def _rebuild(data: Data, kind: bytes, start: int, end: int) -> bytes:
     dropped = _DROPPED_FROM.get(kind, frozenset())
     body = bytearray()
     for child, child_start, payload, child_end in _boxes(data, start, end):

@@ -104,9 +104,11 @@ def strip_media(data: bytes, media_type: str) -> StrippedMedia:
     if muxer is None:
         raise RefusedFileError(f"Carnet cannot strip {media_type} files")
     try:
-        remuxed, streams = _remux(data, muxer)
+        buffer, streams = _remux(data, muxer)
         if muxer in _BMFF_MUXERS:
-            remuxed = drop_metadata_boxes(remuxed)
+            drop_metadata_boxes(buffer)
+        remuxed = buffer.getvalue()  # shares the buffer's memory: no copy
+        del buffer
         duration = _require_clean(remuxed, muxer)
     except RefusedFileError:
         raise
@@ -119,7 +121,7 @@ def strip_media(data: bytes, media_type: str) -> StrippedMedia:
     return StrippedMedia(remuxed, media_type, duration, streams)
 
 
-def _remux(data: bytes, muxer: str) -> tuple[bytes, int]:
+def _remux(data: bytes, muxer: str) -> tuple[io.BytesIO, int]:
     """Copy every audio and video packet into a new container given no metadata."""
     out = io.BytesIO()
     with av.open(io.BytesIO(data), mode="r") as source:
@@ -139,7 +141,7 @@ def _remux(data: bytes, muxer: str) -> tuple[bytes, int]:
                     continue
                 packet.stream = mapping[packet.stream.index]
                 target.mux(packet)
-    return out.getvalue(), len(kept)
+    return out, len(kept)
 
 
 def _kept(stream: Any) -> bool:
