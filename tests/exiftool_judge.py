@@ -50,6 +50,8 @@ _IDENTIFYING_TAG = re.compile(
 _IDENTIFYING_GROUP = re.compile(r"^(XMP|IPTC|GPS|ItemList|UserData|Keys|MakerNotes|Photoshop)")
 # What exiftool reports about the file itself, not its metadata.
 _NEUTRAL_GROUPS = frozenset({"ExifTool", "System", "File"})
+# A bit in every MP3 frame header (ISO 11172-3), not a tag anyone wrote.
+_NEUTRAL_TAGS = frozenset({"MPEG:CopyrightFlag"})
 
 
 def exiftool() -> str:
@@ -96,7 +98,7 @@ def identifying(tags: dict[str, Any]) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for key, value in tags.items():
         group, _, name = key.partition(":")
-        if group in _NEUTRAL_GROUPS or key == "SourceFile":
+        if group in _NEUTRAL_GROUPS or key in _NEUTRAL_TAGS or key == "SourceFile":
             continue
         text = str(value)
         if (

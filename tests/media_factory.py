@@ -160,8 +160,13 @@ MEDIA = {
     "m4a": ("ipod", None, "aac", "audio/mp4", "m4a"),
     "webm": ("webm", "libvpx-vp9", "libopus", "video/webm", "webm"),
     "mkv": ("matroska", "mpeg4", "aac", "video/matroska", "mkv"),
+    "ogg": ("ogg", None, "libopus", "audio/ogg", "opus"),
+    "mp3": ("mp3", None, "libmp3lame", "audio/mpeg", "mp3"),
+    "wav": ("wav", None, "pcm_s16le", "audio/wav", "wav"),
+    "flac": ("flac", None, "flac", "audio/flac", "flac"),
 }
-EXIFTOOL_WRITABLE = frozenset({"mp4", "mov", "3gp", "m4a"})  # exiftool cannot write Matroska
+# exiftool cannot write Matroska, Ogg, ID3, RIFF or FLAC tags: PyAV tags those.
+EXIFTOOL_WRITABLE = frozenset({"mp4", "mov", "3gp", "m4a"})
 
 
 def tagged_media(folder: Path, name: str) -> Path:

@@ -8,6 +8,7 @@ video is one line of error and no new attachment.
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -104,26 +105,30 @@ def test_unstrippable_files_stop_the_export_unless_chosen(
     folder = tmp_path / "files"
     folder.mkdir()
     photo = tagged_image(folder, "JPEG")
-    song = folder / "voice-memo.mp3"
-    song.write_bytes(b"ID3\x04\x00\x00\x00\x00\x00\x21TIT2\x00\x00\x00\x17\x00\x00\x03CANARY")
+    document = folder / "witness-list.docx"  # Word keeps the author's name in docProps
+    with zipfile.ZipFile(document, "w") as docx:
+        docx.writestr("[Content_Types].xml", "<Types/>")
+        docx.writestr("word/document.xml", "<w:document/>")
+        docx.writestr("docProps/core.xml", "<dc:creator>Canary Author</dc:creator>")
     notes = folder / "notes.txt"
     notes.write_text("plain text carries no hidden metadata\n")
     incident_id = incident(vault)
-    photo_id, song_id, _ = attach(vault, incident_id, photo, song, notes)
+    photo_id, doc_id, _ = attach(vault, incident_id, photo, document, notes)
 
     stopped = export(vault, public, tmp_path / "stopped.carnet")
     assert stopped.code == 2, stopped.err
     [line] = stopped.err.strip().splitlines()  # one line, no traceback
     assert line.startswith("carnet: error: --strip-metadata: 1 file cannot be stripped")
-    assert f"attachment {song_id} of incident {incident_id} (audio/mpeg" in line
-    assert "--unstripped-files include" in line and "voice-memo" not in line
+    docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    assert f"attachment {doc_id} of incident {incident_id} ({docx}" in line
+    assert "--unstripped-files include" in line and "witness-list" not in line
     assert not (tmp_path / "stopped.carnet").exists()
     assert not list(tmp_path.glob("*.partial"))
 
     excluded = tmp_path / "excluded.carnet"
     result = export(vault, public, excluded, "--unstripped-files", "exclude")
     assert result.code == 0, result.err
-    assert f"left out of the bundle: attachment {song_id}" in result.err
+    assert f"left out of the bundle: attachment {doc_id}" in result.err
     files = opened(vault, excluded, key, tmp_path / "x")
     assert sorted(f["name"] for f in files) == ["notes.txt", "photo.jpg"]
     assert all(f["stripped"] for f in files if f["name"] == "photo.jpg")
@@ -131,13 +136,15 @@ def test_unstrippable_files_stop_the_export_unless_chosen(
     included = tmp_path / "included.carnet"
     result = export(vault, public, included, "--unstripped-files", "include")
     assert result.code == 0, result.err
-    assert f"shipped WITH its metadata: attachment {song_id}" in result.err
+    assert f"shipped WITH its metadata: attachment {doc_id}" in result.err
     files = {f["name"]: f for f in opened(vault, included, key, tmp_path / "i")}
-    assert sorted(files) == ["notes.txt", "photo.jpg", "voice-memo.mp3"]
-    assert not files["voice-memo.mp3"]["stripped"]
+    assert sorted(files) == ["notes.txt", "photo.jpg", "witness-list.docx"]
+    assert not files["witness-list.docx"]["stripped"]
     assert files["photo.jpg"]["stripped"]
-    assert (tmp_path / "i" / files["voice-memo.mp3"]["path"]).read_bytes() == song.read_bytes()
-    assert photo_id != song_id
+    assert (
+        tmp_path / "i" / files["witness-list.docx"]["path"]
+    ).read_bytes() == document.read_bytes()
+    assert photo_id != doc_id
 
 
 def test_unstripped_files_needs_strip_metadata(vault: VaultFixture, tmp_path: Path) -> None:

@@ -38,7 +38,8 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
         "--strip-metadata",
         action="store_true",
         help="ship copies without metadata: images (EXIF/GPS/XMP/IPTC), video and audio "
-        "(MP4, MOV, 3GP, M4A, WebM, MKV: tags, location, device), PDF (Info, XMP); the "
+        "(MP4, MOV, 3GP, M4A, WebM, MKV, Ogg, MP3, WAV, FLAC: tags, location, device), "
+        "PDF (Info, XMP); the "
         "manifest records the originals' hashes",
     )
     export.add_argument(

@@ -331,8 +331,8 @@ class AttachmentService:
         if not can_strip(original.media_type):
             raise RefusedFileError(
                 f"attachment {attachment_id} is {original.media_type}; Carnet cannot strip "
-                "metadata from that type (images, video, audio in MP4/QuickTime/3GP/M4A/"
-                "WebM/Matroska, and PDF)"
+                "metadata from that type (images; video and audio in MP4, MOV, 3GP, M4A, "
+                "WebM, MKV, Ogg, MP3, WAV, FLAC; PDF)"
             )
         cap = max_strip_bytes(original.media_type)
         if original.size > cap:
@@ -463,6 +463,10 @@ _STRIPPED_EXTENSIONS = {
     "audio/mp4": ".m4a",
     "video/webm": ".webm",
     "video/matroska": ".mkv",
+    "audio/ogg": ".ogg",
+    "audio/mpeg": ".mp3",
+    "audio/wav": ".wav",
+    "audio/flac": ".flac",
     "application/pdf": ".pdf",
 }
 

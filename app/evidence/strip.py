@@ -9,7 +9,7 @@ Three kinds of file are stripped, each by its own module:
 
 A few text formats hold no metadata beyond their visible content, so there is nothing
 to strip: `needs_no_strip` says so, and an export ships them as they are. Every other
-type (office documents, archives, MP3's ID3 tags, ...) is one Carnet cannot strip yet;
+type (office documents, archives, AMR, AVI, ...) is one Carnet cannot strip yet;
 an export with --strip-metadata then stops and names them, unless the user says what
 to do with them (app.export.exporter).
 

@@ -1,5 +1,8 @@
 """Stripped copies of video and audio: the same streams, remuxed, with no metadata.
 
+Containers: MP4, QuickTime (MOV), 3GP/3G2, M4A, WebM, Matroska (MKV), Ogg (a WhatsApp
+voice note is Ogg Opus), MP3, WAV and FLAC.
+
 A phone video names the place it was filmed (QuickTime `©xyz`, the `Keys` location,
 3GPP `loci`), the phone's make and model, its software, the owner and the creation
 time; an iPhone also adds timed metadata tracks. The copy is made with FFmpeg's
@@ -54,7 +57,21 @@ MUXERS = {
     "audio/mp4": "ipod",
     "video/webm": "webm",
     "video/matroska": "matroska",
+    "audio/ogg": "ogg",
+    "audio/mpeg": "mp3",
+    "audio/wav": "wav",
+    "audio/flac": "flac",
 }
+# Muxer options beyond "bitexact": MP3 gets neither an (empty) ID3v2 header nor an
+# ID3v1 trailer; WAV gets no broadcast-wave (bext) chunk, where recorders put their
+# name, a date and a place (it is off by default; said here so it stays off).
+_MUXER_OPTIONS = {
+    "mp3": {"id3v2_version": "0", "write_id3v1": "0"},
+    "wav": {"write_bext": "0"},
+}
+_ID3V2 = b"ID3"
+_ID3V1 = b"TAG"
+_ID3V1_SIZE = 128
 _BMFF_MUXERS = frozenset({"mp4", "mov", "3gp", "3g2", "ipod"})
 _KEPT_STREAM_TYPES = frozenset({"video", "audio"})
 
@@ -128,7 +145,8 @@ def _remux(data: bytes, muxer: str) -> tuple[io.BytesIO, int]:
         kept = [s for s in source.streams if _kept(s)]
         if not kept:
             raise RefusedFileError("the file holds no audio or video stream to keep")
-        with av.open(out, mode="w", format=muxer, options={"fflags": "+bitexact"}) as target:
+        options = {"fflags": "+bitexact", **_MUXER_OPTIONS.get(muxer, {})}
+        with av.open(out, mode="w", format=muxer, options=options) as target:
             mapping: dict[int, Any] = {}
             for stream in kept:
                 copy = target.add_stream_from_template(stream)
@@ -165,6 +183,8 @@ def _require_clean(remuxed: bytes, muxer: str) -> float | None:
         duration = check.duration / av.time_base if check.duration is not None else None
     if muxer in _BMFF_MUXERS:
         leaks += metadata_boxes(remuxed)
+    if muxer == "mp3" and (remuxed.startswith(_ID3V2) or remuxed[-_ID3V1_SIZE:].startswith(_ID3V1)):
+        leaks.append("ID3")
     if leaks:
         raise RefusedFileError("the stripped copy still held metadata; it was not kept")
     return duration
