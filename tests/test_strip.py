@@ -437,3 +437,22 @@ def test_what_can_be_stripped() -> None:
 def test_stripped_repr_holds_no_content(tmp_path: Path) -> None:
     stripped = strip_file(tagged_pdf(tmp_path).read_bytes(), "application/pdf")
     assert "PDF" not in repr(stripped) and "data" not in repr(stripped)
+
+
+def test_pdf_streams_are_copied_never_decoded() -> None:
+    # qpdf's default would decode (and so inflate) every stream whose filter it knows
+    # but Flate; an LZW or ASCII-hex bomb would then fill the memory. Copied as is, the
+    # encoded bytes come out unchanged.
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    encoded = b"00" * 4096 + b">"
+    stream = pdf.make_stream(encoded)
+    stream.Filter = pikepdf.Name.ASCIIHexDecode
+    pdf.pages[0].obj.Resources = pikepdf.Dictionary(Blob=stream)
+    out = io.BytesIO()
+    pdf.save(out, compress_streams=False)
+    stripped = strip_file(out.getvalue(), "application/pdf")
+    with pikepdf.open(io.BytesIO(stripped.data)) as check:
+        blob = check.pages[0].obj.Resources.Blob
+        assert blob.Filter == pikepdf.Name.ASCIIHexDecode
+        assert blob.read_raw_bytes() == encoded

@@ -80,7 +80,15 @@ def _rewrite(data: bytes) -> bytes:
             )
         remove_metadata(pdf)
         out = io.BytesIO()
-        pdf.save(out, deterministic_id=True, linearize=False)
+        # Streams are copied as they are, never decoded or recompressed: a small PDF can
+        # hold a stream that inflates to gigabytes, and the page content needs no change.
+        pdf.save(
+            out,
+            deterministic_id=True,
+            linearize=False,
+            compress_streams=False,
+            stream_decode_level=pikepdf.StreamDecodeLevel.none,
+        )
     return out.getvalue()
 
 
