@@ -456,3 +456,15 @@ def test_pdf_streams_are_copied_never_decoded() -> None:
         blob = check.pages[0].obj.Resources.Blob
         assert blob.Filter == pikepdf.Name.ASCIIHexDecode
         assert blob.read_raw_bytes() == encoded
+
+
+def test_missing_exiftool_fails_in_ci_and_skips_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests import exiftool_judge
+
+    monkeypatch.setattr(exiftool_judge.shutil, "which", lambda name: None)
+    monkeypatch.setattr(exiftool_judge, "REQUIRE_EXIFTOOL", True)
+    with pytest.raises(pytest.fail.Exception, match="libimage-exiftool-perl"):
+        exiftool_judge.exiftool()
+    monkeypatch.setattr(exiftool_judge, "REQUIRE_EXIFTOOL", False)
+    with pytest.raises(pytest.skip.Exception):
+        exiftool_judge.exiftool()
