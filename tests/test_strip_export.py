@@ -14,6 +14,7 @@ from typing import Any
 
 import av
 import pikepdf
+from PIL import Image
 
 from tests.conftest import Result, VaultFixture
 from tests.exiftool_judge import identifying, planted, read_tags
@@ -41,8 +42,7 @@ def attach(vault: VaultFixture, incident_id: str, *paths: Path) -> list[str]:
 def evidence(folder: Path) -> list[Path]:
     folder.mkdir()
     return [
-        tagged_image(folder, "JPEG"),
-        tagged_image(folder, "HEIF"),
+        *(tagged_image(folder, kind) for kind in ("JPEG", "PNG", "WEBP", "TIFF", "HEIF")),
         tagged_media(folder, "mp4"),
         tagged_media(folder, "mov"),
         tagged_pdf(folder),
@@ -75,23 +75,28 @@ def test_export_strip_metadata_then_bundle_open_is_clean(
     ok(export(vault, public, bundle))
     files = opened(vault, bundle, key, tmp_path / "opened")
     assert len(files) == len(sources)
-    by_type: dict[str, Path] = {}
+    by_type: dict[str, list[Path]] = {}
     for item in files:
         assert item["stripped"], item["path"]
         path = tmp_path / "opened" / item["path"]
         tags = read_tags(path)
         assert identifying(tags) == {}, (item["path"], identifying(tags))
         assert planted(tags) == set(), item["path"]
-        by_type[tags["File:MIMEType"]] = path
-    # The HEIC photo (which used to make the whole export fail) arrives as a JPEG.
-    assert sorted(by_type) == [
-        "application/pdf",
-        "image/jpeg",
-        "video/mp4",
-        "video/quicktime",
-    ]
-    assert sum(1 for item in files if item["path"].endswith("-stripped.jpg")) == 2
-    for video in (by_type["video/mp4"], by_type["video/quicktime"]):
+        by_type.setdefault(tags["File:MIMEType"], []).append(path)
+    # The HEIC photo (which used to make the whole export fail) arrives as a JPEG, the
+    # TIFF as a PNG.
+    assert {k: len(v) for k, v in by_type.items()} == {
+        "application/pdf": 1,
+        "image/jpeg": 2,
+        "image/png": 2,
+        "image/webp": 1,
+        "video/mp4": 1,
+        "video/quicktime": 1,
+    }
+    for image in by_type["image/jpeg"] + by_type["image/png"] + by_type["image/webp"]:
+        with Image.open(image) as decoded:
+            assert decoded.size == (64, 48)
+    for video in by_type["video/mp4"] + by_type["video/quicktime"]:
         with av.open(str(video)) as container:
             assert [s.type for s in container.streams] == ["video", "audio"]
             assert abs(float(container.duration or 0) / av.time_base - 1.0) < 0.1
