@@ -73,6 +73,18 @@ _ID3V2 = b"ID3"
 _ID3V1 = b"TAG"
 _ID3V1_SIZE = 128
 _BMFF_MUXERS = frozenset({"mp4", "mov", "3gp", "3g2", "ipod"})
+# Muxer -> the one FFmpeg demuxer allowed to read the original. Probing would let any of
+# FFmpeg's ~400 demuxers (playlists that open other files among them) take a file that
+# only claims to be this type; like images.PILLOW_FORMATS, one reader per type.
+_DEMUXERS = {
+    **dict.fromkeys(_BMFF_MUXERS, "mov"),
+    "webm": "matroska",
+    "matroska": "matroska",
+    "ogg": "ogg",
+    "mp3": "mp3",
+    "wav": "wav",
+    "flac": "flac",
+}
 _KEPT_STREAM_TYPES = frozenset({"video", "audio"})
 
 # What FFmpeg itself writes into a stripped copy: the MP4 brands, and per stream the
@@ -141,7 +153,7 @@ def strip_media(data: bytes, media_type: str) -> StrippedMedia:
 def _remux(data: bytes, muxer: str) -> tuple[io.BytesIO, int]:
     """Copy every audio and video packet into a new container given no metadata."""
     out = io.BytesIO()
-    with av.open(io.BytesIO(data), mode="r") as source:
+    with av.open(io.BytesIO(data), mode="r", format=_DEMUXERS[muxer]) as source:
         kept = [s for s in source.streams if _kept(s)]
         if not kept:
             raise RefusedFileError("the file holds no audio or video stream to keep")
@@ -172,7 +184,7 @@ def _require_clean(remuxed: bytes, muxer: str) -> float | None:
     """Read the copy back: only FFmpeg's neutral tags, only audio and video streams (no
     cover art), and for MP4-family files no metadata box at all."""
     leaks: list[str] = []
-    with av.open(io.BytesIO(remuxed), mode="r") as check:
+    with av.open(io.BytesIO(remuxed), mode="r", format=_DEMUXERS[muxer]) as check:
         leaks += _unexpected_tags(check.metadata, _CONTAINER_TAGS_ALLOWED)
         for stream in check.streams:
             # Not _kept(): the check stays independent of the filter it checks.
