@@ -356,10 +356,10 @@ BAD_MEDIA = [
     pytest.param(lambda: bytes(range(256)) * 8, "video/quicktime", id="garbage"),
     pytest.param(lambda: b"", "video/webm", id="empty"),
     pytest.param(_opus_in_mp4, "video/3gpp", id="codec-3gp-cannot-hold"),
-    # Only the demuxer of the claimed type reads it: an MP3 sent as "MP4" is refused,
-    # not probed, recognised as MP3 and wrapped into an MP4.
-    pytest.param(lambda: encoded_media("mp3", None, "libmp3lame"), "video/mp4", id="mp3-as-mp4"),
-    pytest.param(lambda: encoded_media("mp4", "mpeg4", None), "video/webm", id="mp4-as-webm"),
+    # Only the demuxer of the claimed type reads it: a Matroska file sent as "MP4" is
+    # refused, not probed, recognised as Matroska and rewrapped into an MP4.
+    pytest.param(lambda: encoded_media("matroska", "mpeg4", "aac"), "video/mp4", id="mkv-as-mp4"),
+    pytest.param(lambda: encoded_media("ogg", None, "libopus"), "video/matroska", id="ogg-as-mkv"),
 ]
 
 
