@@ -30,6 +30,7 @@ MAX_STRIP_MEDIA_BYTES. The output is opened again and checked before it is retur
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,24 +88,24 @@ _DEMUXERS = {
 }
 _KEPT_STREAM_TYPES = frozenset({"video", "audio"})
 
-# What FFmpeg itself writes into a stripped copy: the MP4 brands, and per stream the
-# language ("und"), its default handler names and its own (or a zero) vendor id. Nothing else may
-# be there when the copy is read back.
-_CONTAINER_TAGS_ALLOWED: dict[str, frozenset[str] | None] = {
-    "major_brand": None,
-    "minor_version": None,
-    "compatible_brands": None,
+# What FFmpeg itself writes into a stripped copy, as full-match patterns: the MP4 brands;
+# per stream the language ("und"), its default handler names, its own (or a zero) vendor
+# id, and Matroska's track duration. Nothing else may be there when the copy is read
+# back, and these only with FFmpeg's own values, never free text.
+_CONTAINER_TAGS_ALLOWED = {
+    "major_brand": re.compile(r"[ -~]{4}"),
+    "minor_version": re.compile(r"\d{1,10}"),
+    "compatible_brands": re.compile(r"(?:[ -~]{4}){0,16}"),
     # Matroska's muxing and writing application, without a version ("bitexact").
-    "encoder": frozenset({"Lavf"}),
+    "encoder": re.compile(r"Lavf"),
 }
-_STREAM_TAGS_ALLOWED: dict[str, frozenset[str] | None] = {
-    "language": frozenset({"und"}),
-    "handler_name": frozenset({"VideoHandler", "SoundHandler"}),
-    "vendor_id": frozenset({"[0][0][0][0]", "FFMP"}),
-    # Matroska's muxer records each track's duration as a tag; it names nothing.
-    "DURATION": None,
+_STREAM_TAGS_ALLOWED = {
+    "language": re.compile(r"und"),
+    "handler_name": re.compile(r"VideoHandler|SoundHandler"),
+    "vendor_id": re.compile(r"\[0\]\[0\]\[0\]\[0\]|FFMP"),
+    "DURATION": re.compile(r"\d{2,}:\d{2}:\d{2}\.\d{9}"),
 }
-_ATTACHED_PIC = av.stream.Disposition.attached_pic if hasattr(av.stream, "Disposition") else 0
+_ATTACHED_PIC = int(av.stream.Disposition.attached_pic)
 
 
 @dataclass(frozen=True)
@@ -177,7 +178,7 @@ def _remux(data: bytes, muxer: str) -> tuple[io.BytesIO, int]:
 def _kept(stream: Any) -> bool:
     if stream.type not in _KEPT_STREAM_TYPES:
         return False
-    return not (int(stream.disposition) & int(_ATTACHED_PIC))
+    return not (int(stream.disposition) & _ATTACHED_PIC)
 
 
 def _require_clean(remuxed: bytes, muxer: str) -> float | None:
@@ -188,7 +189,7 @@ def _require_clean(remuxed: bytes, muxer: str) -> float | None:
         leaks += _unexpected_tags(check.metadata, _CONTAINER_TAGS_ALLOWED)
         for stream in check.streams:
             # Not _kept(): the check stays independent of the filter it checks.
-            cover = int(stream.disposition) & int(_ATTACHED_PIC)
+            cover = int(stream.disposition) & _ATTACHED_PIC
             if stream.type not in _KEPT_STREAM_TYPES or cover:
                 leaks.append(f"a {stream.type} stream")
             leaks += _unexpected_tags(stream.metadata, _STREAM_TAGS_ALLOWED)
@@ -202,14 +203,11 @@ def _require_clean(remuxed: bytes, muxer: str) -> float | None:
     return duration
 
 
-def _unexpected_tags(tags: Any, allowed: dict[str, frozenset[str] | None]) -> list[str]:
-    """Tag names not allowed, or allowed only with other values (None: any value)."""
+def _unexpected_tags(tags: Any, allowed: dict[str, re.Pattern[str]]) -> list[str]:
+    """Tag names not allowed, or allowed but holding a value FFmpeg would not write."""
     unexpected: list[str] = []
     for key, value in dict(tags).items():
-        if key not in allowed:
-            unexpected.append(key)
-            continue
-        values = allowed[key]
-        if values is not None and value not in values:
+        pattern = allowed.get(key)
+        if pattern is None or not pattern.fullmatch(str(value)):
             unexpected.append(key)
     return unexpected
