@@ -111,10 +111,19 @@ class Removal:
     link: Path | None  # the symbolic link that named it, removed too
     overwritten: bool
     other_names: int  # hard links to the same data left behind (they now read zeros)
+    link_removed: bool = True  # False: the target is gone, but its link could not go
 
 
 class FileChangedError(OSError):
     """The path no longer names the file that was read; nothing was touched."""
+
+
+class UnlinkFailedError(OSError):
+    """The file could not be deleted; `overwritten` says whether its data was zeroed."""
+
+    def __init__(self, source: OSError, overwritten: bool) -> None:
+        super().__init__(source.errno, source.strerror)
+        self.overwritten = overwritten
 
 
 def overwrite_and_unlink(path: Path, expected: tuple[int, int] | None = None) -> Removal:
@@ -130,7 +139,8 @@ def overwrite_and_unlink(path: Path, expected: tuple[int, int] | None = None) ->
     The overwrite is a best effort: if the file cannot be opened for writing it is still
     unlinked, and the result says it was not overwritten. On copy-on-write or flash
     storage the old blocks may survive an overwrite (OVERWRITE_CAVEAT): the vault itself
-    relies on encryption, not on overwriting. An OSError from the unlink propagates.
+    relies on encryption, not on overwriting. A failed unlink raises UnlinkFailedError,
+    which says whether the data had already been overwritten.
     """
     link = path if path.is_symlink() else None
     target = path.resolve(strict=True) if link is not None else path
@@ -140,14 +150,21 @@ def overwrite_and_unlink(path: Path, expected: tuple[int, int] | None = None) ->
     if expected is not None and (before.st_dev, before.st_ino) != expected:
         raise FileChangedError(errno.ESTALE, "the file changed after it was read; kept")
     overwritten = _overwrite(target, (before.st_dev, before.st_ino))
-    target.unlink()
+    try:
+        target.unlink()
+    except OSError as exc:
+        raise UnlinkFailedError(exc, overwritten) from None
     with contextlib.suppress(OSError):
         fsync_dir(target.parent)
+    link_removed = True
     if link is not None:
-        link.unlink(missing_ok=True)
+        try:
+            link.unlink(missing_ok=True)
+        except OSError:
+            link_removed = False
         with contextlib.suppress(OSError):
             fsync_dir(link.parent)
-    return Removal(target, link, overwritten, max(0, before.st_nlink - 1))
+    return Removal(target, link, overwritten, max(0, before.st_nlink - 1), link_removed)
 
 
 def _overwrite(target: Path, identity: tuple[int, int]) -> bool:

@@ -206,3 +206,4 @@ class AttachOutcome(_IdOnlyRepr):
     # the source was a symbolic link, the file it pointed to (overwritten and deleted).
     source_overwritten: bool = False
     source_target: str | None = None
+    source_link_kept: bool = False  # the target was deleted but the link could not be

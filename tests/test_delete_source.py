@@ -111,3 +111,27 @@ def test_cli_reports_the_link_target_and_the_caveat(vault: VaultFixture, tmp_pat
     assert "overwritten with zeros, then deleted, and the link was removed" in result.err
     assert "SSDs" in result.err and "copy-on-write" in result.err
     assert not target.exists() and not link.is_symlink()
+
+
+def test_a_failed_delete_after_the_overwrite_is_reported_as_such(
+    notebook: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    notebook = nb(notebook)
+    source = tmp_path / "photo.jpg"
+    data = pattern(4096)
+    source.write_bytes(data)
+    real_unlink = Path.unlink
+
+    def refuse(self: Path, missing_ok: bool = False) -> None:
+        if self == source:
+            raise PermissionError(13, "Permission denied")
+        real_unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", refuse)
+    [outcome] = notebook.attachments.attach(new_incident(notebook), [source], delete_source=True)
+    assert not outcome.source_deleted and outcome.source_overwritten
+    assert (
+        outcome.source_error
+        == "overwritten with zeros, but could not be deleted: permission denied"
+    )
+    assert source.read_bytes() == bytes(len(data))  # truthful: zeroed, still there

@@ -105,7 +105,12 @@ def _removal_note(outcome: AttachOutcome) -> str:
     if outcome.source_target is not None:
         return (
             f"Original removed: {outcome.source} is a symbolic link; the file it pointed "
-            f"to, {outcome.source_target}, was {how}, and the link was removed"
+            f"to, {outcome.source_target}, was {how}, and "
+            + (
+                "the link could NOT be removed"
+                if outcome.source_link_kept
+                else "the link was removed"
+            )
         )
     return f"Original removed ({how}): {outcome.source}"
 

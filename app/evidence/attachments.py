@@ -34,7 +34,7 @@ from app.evidence.blobs import BlobStore
 from app.evidence.capture import CaptureMetadata, read_capture_metadata
 from app.evidence.media import HEAD_BYTES, sniff_media_type
 from app.evidence.strip import can_strip, max_strip_bytes, strip_file
-from app.fsutil import overwrite_and_unlink, write_then_rename
+from app.fsutil import UnlinkFailedError, overwrite_and_unlink, write_then_rename
 from app.incidents import require_incident
 from app.models import Attachment, AttachOutcome
 from app.progress import CancelToken, Progress, no_progress
@@ -184,6 +184,14 @@ class AttachmentService:
             )
         try:
             removal = overwrite_and_unlink(path, identity)
+        except UnlinkFailedError as exc:
+            done = "overwritten with zeros, but" if exc.overwritten else "not overwritten, and"
+            return AttachOutcome(
+                str(path),
+                attachment,
+                source_error=f"{done} could not be deleted: {_os_reason(exc)}",
+                source_overwritten=exc.overwritten,
+            )
         except OSError as exc:
             return AttachOutcome(str(path), attachment, source_error=_os_reason(exc))
         return AttachOutcome(
@@ -192,6 +200,7 @@ class AttachmentService:
             source_deleted=True,
             source_overwritten=removal.overwritten,
             source_target=str(removal.removed) if removal.link is not None else None,
+            source_link_kept=not removal.link_removed,
         )
 
     def _register(
