@@ -14,6 +14,7 @@ from typing import Any
 
 import av
 import pikepdf
+import pytest
 from PIL import Image
 
 from tests.conftest import Result, VaultFixture
@@ -21,8 +22,6 @@ from tests.exiftool_judge import identifying, planted, read_tags
 from tests.media_factory import encoded_media, tagged_image, tagged_media, tagged_pdf
 from tests.test_bundles import keygen, org_run
 from tests.test_no_plaintext import scan, scanned_roots
-
-STRIPPABLE = ("JPEG", "HEIF", "mp4", "mov", "pdf")
 
 
 def ok(result: Result) -> str:
@@ -219,3 +218,32 @@ def test_stripping_writes_no_plaintext_anywhere(vault: VaultFixture, tmp_path: P
         assert scan(scanned_roots(vault.cenv), canary) == [], attachment_id
     ok(vault.run("export", "--to", public, "--all", "--strip-metadata"))  # into the outbox
     assert scan(scanned_roots(vault.cenv), canary) == []
+
+
+def test_files_above_the_cap_are_refused_before_decryption(
+    notebook: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.errors import RefusedFileError
+    from app.evidence import strip_video
+    from app.export import stripping
+    from tests.test_attachments import nb, new_incident
+
+    book = nb(notebook)
+    folder = tmp_path / "files"
+    folder.mkdir()
+    clip = tagged_media(folder, "mp4")
+    [outcome] = book.attachments.attach(new_incident(book), [clip])
+    assert outcome.attachment is not None
+    video = outcome.attachment
+    monkeypatch.setattr(strip_video, "MAX_STRIP_MEDIA_BYTES", video.size - 1)
+
+    def no_decryption(attachment_id: int) -> None:
+        raise AssertionError("decrypted a file it was going to refuse")
+
+    monkeypatch.setattr(book.attachments, "chunks", no_decryption)
+    with pytest.raises(RefusedFileError, match=f"attachment {video.id} is larger than"):
+        book.attachments.strip(video.id)
+    plan = stripping.plan(book.attachments, [video], stripping.Unstripped.EXCLUDE)
+    assert plan.shipped == {}
+    [problem] = plan.unstripped
+    assert problem.attachment_id == video.id and "the strip's limit" in problem.reason
