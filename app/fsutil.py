@@ -11,9 +11,12 @@ where it stays (`write_new_file`).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
+import stat
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -103,35 +106,96 @@ def read_capped(path: Path, limit: int) -> bytes:
 
 
 OVERWRITE_CHUNK = 1024 * 1024
+OVERWRITE_CAVEAT = (
+    "SSDs, flash drives, and copy-on-write or snapshotting filesystems (Btrfs, ZFS, APFS) "
+    "do not honour overwrites: copies of the old data may remain on the device"
+)
 
 
-def overwrite_and_unlink(path: Path) -> bool:
+@dataclass(frozen=True)
+class Removal:
+    """What `overwrite_and_unlink` did, so the caller can report it truthfully."""
+
+    removed: Path  # the file whose data was overwritten (if `overwritten`) and unlinked
+    link: Path | None  # the symbolic link that named it, removed too
+    overwritten: bool
+    other_names: int  # hard links to the same data left behind (they now read zeros)
+    link_removed: bool = True  # False: the target is gone, but its link could not go
+
+
+class FileChangedError(OSError):
+    """The path no longer names the file that was read; nothing was touched."""
+
+
+class UnlinkFailedError(OSError):
+    """The file could not be deleted; `overwritten` says whether its data was zeroed."""
+
+    def __init__(self, source: OSError, overwritten: bool) -> None:
+        super().__init__(source.errno, source.strerror)
+        self.overwritten = overwritten
+
+
+def overwrite_and_unlink(path: Path, expected: tuple[int, int] | None = None) -> Removal:
     """Overwrite a file once with zeros, fsync, then unlink it.
 
-    Returns whether the overwrite happened; the unlink is what must succeed (an OSError
-    propagates). On copy-on-write or flash storage the old blocks may survive an
-    overwrite: that is why this is only a best effort on top of removing the file, and
-    why the vault itself relies on encryption, not on overwriting.
+    A symbolic link is followed: the file it points to is the one whose contents were
+    read, so that file is overwritten and unlinked, then the link itself is removed.
+    (Removing only the link would report the original deleted while every byte of it
+    is still on disk.) `expected` is the (device, inode) of the file that was read; if
+    the path now names another file (moved, or a link re-pointed), nothing is touched
+    and FileChangedError is raised. Anything but a regular file is refused.
+
+    The overwrite is a best effort: if the file cannot be opened for writing it is still
+    unlinked, and the result says it was not overwritten. On copy-on-write or flash
+    storage the old blocks may survive an overwrite (OVERWRITE_CAVEAT): the vault itself
+    relies on encryption, not on overwriting. A failed unlink raises UnlinkFailedError,
+    which says whether the data had already been overwritten.
     """
-    overwritten = False
+    link = path if path.is_symlink() else None
+    target = path.resolve(strict=True) if link is not None else path
+    before = target.lstat()
+    if not stat.S_ISREG(before.st_mode):
+        raise FileChangedError(errno.EINVAL, "not a regular file")
+    if expected is not None and (before.st_dev, before.st_ino) != expected:
+        raise FileChangedError(errno.ESTALE, "the file changed after it was read; kept")
+    overwritten = _overwrite(target, (before.st_dev, before.st_ino))
     try:
-        fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
-        fd = -1
-    if fd >= 0:
-        try:
-            remaining = os.fstat(fd).st_size
-            zeros = bytes(min(OVERWRITE_CHUNK, remaining))
-            while remaining > 0:
-                written = os.write(fd, zeros[: min(len(zeros), remaining)])
-                remaining -= written
-            os.fsync(fd)
-            overwritten = True
-        except OSError:
-            overwritten = False
-        finally:
-            os.close(fd)
-    path.unlink()
+        target.unlink()
+    except OSError as exc:
+        raise UnlinkFailedError(exc, overwritten) from None
     with contextlib.suppress(OSError):
-        fsync_dir(path.parent)
-    return overwritten
+        fsync_dir(target.parent)
+    link_removed = True
+    if link is not None:
+        try:
+            link.unlink(missing_ok=True)
+        except OSError:
+            link_removed = False
+        with contextlib.suppress(OSError):
+            fsync_dir(link.parent)
+    return Removal(target, link, overwritten, max(0, before.st_nlink - 1), link_removed)
+
+
+def _overwrite(target: Path, identity: tuple[int, int]) -> bool:
+    """Zeros over the whole file, fsynced; False if it could not be done."""
+    try:
+        fd = os.open(target, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return False
+    try:
+        info = os.fstat(fd)
+        if (info.st_dev, info.st_ino) != identity:  # swapped between lstat and open
+            raise FileChangedError(errno.ESTALE, "the file changed after it was read; kept")
+        remaining = info.st_size
+        zeros = bytes(min(OVERWRITE_CHUNK, remaining))
+        while remaining > 0:
+            written = os.write(fd, zeros[: min(len(zeros), remaining)])
+            remaining -= written
+        os.fsync(fd)
+        return True
+    except FileChangedError:
+        raise
+    except OSError:
+        return False
+    finally:
+        os.close(fd)

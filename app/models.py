@@ -202,3 +202,8 @@ class AttachOutcome(_IdOnlyRepr):
     error_code: int = 0  # the exit code the CLI would give for `error` alone
     source_deleted: bool = False
     source_error: str | None = None
+    # With --delete-source: whether the data was overwritten before the unlink, and, when
+    # the source was a symbolic link, the file it pointed to (overwritten and deleted).
+    source_overwritten: bool = False
+    source_target: str | None = None
+    source_link_kept: bool = False  # the target was deleted but the link could not be

@@ -2,6 +2,7 @@
 # Install the Debian/Ubuntu packages Carnet needs, only those missing.
 #   runtime: what `make run` needs (Python's venv, Qt's libraries)
 #   test:    runtime + a real Secret Service for the keyring tests (gnome-keyring, D-Bus)
+#            and exiftool, the external judge of stripped copies (libimage-exiftool-perl)
 #   bench:   test + the tools the benchmarks compare against (age; sha256sum and shred from
 #            coreutils, tar: present on any Debian, listed so a trimmed image says so)
 # Uses apt-get as root, or through sudo. On other systems it says what to install.
@@ -10,7 +11,7 @@ what=${1:-runtime}
 
 runtime_pkgs=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
               libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0)
-test_pkgs=(gnome-keyring dbus-daemon)
+test_pkgs=(gnome-keyring dbus-daemon libimage-exiftool-perl)
 bench_pkgs=(age coreutils tar)
 
 missing=()

@@ -448,7 +448,7 @@ def test_strip_refuses_what_does_not_decode(data: bytes, media_type: str) -> Non
         strip_image(data, media_type)
 
 
-@pytest.mark.parametrize("media_type", ["image/heic", "image/x-icon", "video/mp4", "text/plain"])
+@pytest.mark.parametrize("media_type", ["image/x-icon", "video/mp4", "text/plain"])
 def test_strip_refuses_types_it_cannot_reencode(media_type: str) -> None:
     with pytest.raises(RefusedFileError, match="cannot re-encode"):
         strip_image(make_jpeg(), media_type)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.context import Context, Subcommands
+from app.fsutil import OVERWRITE_CAVEAT
 from app.models import Attachment, AttachOutcome
 
 
@@ -21,7 +22,8 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     attach.add_argument(
         "--delete-source",
         action="store_true",
-        help="once the encrypted copy is verified, overwrite and remove each original",
+        help="once the encrypted copy is verified, overwrite and remove each original (for a "
+        "symbolic link: the file it points to, then the link)",
     )
     attach.add_argument("--json", action="store_true")
     attach.set_defaults(handler=cmd_attach)
@@ -44,7 +46,9 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     extract.set_defaults(handler=cmd_extract)
 
     strip = actions.add_parser(
-        "strip", parents=[common], help="make an image's copy without EXIF, GPS or maker notes"
+        "strip",
+        parents=[common],
+        help="make a copy without metadata (images, video/audio, PDF); the original is kept",
     )
     strip.add_argument("id", type=int)
     strip.add_argument("--json", action="store_true")
@@ -77,9 +81,11 @@ def cmd_attach(ctx: Context) -> int:
         ctx.note(f"carnet: error: {outcome.source}: {outcome.error}")
     for outcome in outcomes:
         if outcome.source_deleted:
-            ctx.note(f"Original removed (overwritten, then deleted): {outcome.source}")
+            ctx.note(_removal_note(outcome))
         elif outcome.source_error is not None:
             ctx.note(f"Original kept: {outcome.source}: {outcome.source_error}")
+    if any(o.source_deleted for o in outcomes):
+        ctx.note(f"Note: {OVERWRITE_CAVEAT}.")
     attached = len(outcomes) - len(failed)
     ctx.note(
         f"Attached {attached} of {len(outcomes)} file{'s' if len(outcomes) != 1 else ''} "
@@ -88,6 +94,25 @@ def cmd_attach(ctx: Context) -> int:
     if not failed:
         return 0
     return max(o.error_code for o in failed)
+
+
+def _removal_note(outcome: AttachOutcome) -> str:
+    how = (
+        "overwritten with zeros, then deleted"
+        if outcome.source_overwritten
+        else "deleted, but NOT overwritten (it could not be opened for writing)"
+    )
+    if outcome.source_target is not None:
+        return (
+            f"Original removed: {outcome.source} is a symbolic link; the file it pointed "
+            f"to, {outcome.source_target}, was {how}, and "
+            + (
+                "the link could NOT be removed"
+                if outcome.source_link_kept
+                else "the link was removed"
+            )
+        )
+    return f"Original removed ({how}): {outcome.source}"
 
 
 def cmd_list(ctx: Context) -> int:
@@ -165,6 +190,9 @@ def _outcome_json(outcome: AttachOutcome) -> dict[str, Any]:
     else:
         result["error"] = outcome.error
     result["source_deleted"] = outcome.source_deleted
+    if outcome.source_deleted:
+        result["source_overwritten"] = outcome.source_overwritten
+        result["source_target"] = outcome.source_target
     if outcome.source_error is not None:
         result["source_error"] = outcome.source_error
     return result

@@ -7,9 +7,11 @@ import os
 from pathlib import Path
 
 from app.cli.context import Context, Subcommands
+from app.errors import UsageError
 from app.export.bundle_reader import BundleSummary, ReadPolicy, open_bundle_to, verify_bundle
 from app.export.exporter import ExportRequest
 from app.export.senders import KnownSender, known_as, load_senders, senders_path
+from app.export.stripping import Unstripped
 from app.export.tar_stream import printable
 from app.key_files import load_key_file
 from crypto.recipient_keys import RecipientKeyPair
@@ -37,7 +39,16 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     export.add_argument(
         "--strip-metadata",
         action="store_true",
-        help="ship images without EXIF/GPS (the manifest records the originals' hashes)",
+        help="ship copies without metadata: images (EXIF/GPS/XMP/IPTC), video and audio "
+        "(MP4, MOV, 3GP, M4A, WebM, MKV, Ogg, MP3, WAV, FLAC: tags, location, device), "
+        "PDF (Info, XMP); the "
+        "manifest records the originals' hashes",
+    )
+    export.add_argument(
+        "--unstripped-files",
+        choices=[choice.value for choice in Unstripped],
+        help="with --strip-metadata, for files Carnet cannot strip: include them with their "
+        "metadata, or exclude them (default: list them and stop)",
     )
     export.add_argument("--no-sign", action="store_true", help="do not sign the manifest")
     export.add_argument(
@@ -90,10 +101,15 @@ def _default_language() -> str:
 
 def cmd_export(ctx: Context) -> int:
     args = ctx.args
+    if args.unstripped_files is not None and not args.strip_metadata:
+        raise UsageError("--unstripped-files is only meaningful with --strip-metadata")
     request = ExportRequest(
         recipients=args.to,
         incident_ids=None if args.all else args.incident,
         strip_metadata=args.strip_metadata,
+        unstripped_files=(
+            Unstripped(args.unstripped_files) if args.unstripped_files is not None else None
+        ),
         sign=not args.no_sign,
         include_nonconsenting=args.include_nonconsenting,
         language=args.language or _default_language(),
@@ -105,6 +121,13 @@ def cmd_export(ctx: Context) -> int:
         f"{result.files} file{'s' if result.files != 1 else ''} for "
         f"{len(result.recipients)} recipient key{'s' if len(result.recipients) != 1 else ''}."
     )
+    for item in result.unstripped:
+        what = (
+            "shipped WITH its metadata"
+            if args.unstripped_files == Unstripped.INCLUDE
+            else "left out of the bundle"
+        )
+        ctx.note(f"Not stripped, {what}: {item.describe()}")
     if result.pseudonymised:
         ctx.note(
             f"{result.pseudonymised} person(s) appear under a pseudonym: their consent does "

@@ -32,9 +32,9 @@ from app.errors import (
 from app.evidence import streaming
 from app.evidence.blobs import BlobStore
 from app.evidence.capture import CaptureMetadata, read_capture_metadata
-from app.evidence.images import MAX_STRIP_BYTES, strip_image
 from app.evidence.media import HEAD_BYTES, sniff_media_type
-from app.fsutil import overwrite_and_unlink, write_then_rename
+from app.evidence.strip import can_strip, max_strip_bytes, strip_file
+from app.fsutil import UnlinkFailedError, overwrite_and_unlink, write_then_rename
 from app.incidents import require_incident
 from app.models import Attachment, AttachOutcome
 from app.progress import CancelToken, Progress, no_progress
@@ -138,6 +138,8 @@ class AttachmentService:
         cancel: CancelToken | None,
     ) -> AttachOutcome:
         with path.open("rb") as source:
+            opened = os.fstat(source.fileno())
+            identity = (opened.st_dev, opened.st_ino)
             head = source.read(HEAD_BYTES)
             media_type = sniff_media_type(head, name)
             capture = read_capture_metadata(path, media_type)
@@ -155,12 +157,21 @@ class AttachmentService:
                     raise
         if not delete_source:
             return AttachOutcome(str(path), attachment)
-        return self._delete_source(path, attachment, sealed)
+        return self._delete_source(path, attachment, sealed, identity)
 
     def _delete_source(
-        self, path: Path, attachment: Attachment, sealed: streaming.SealedFile
+        self,
+        path: Path,
+        attachment: Attachment,
+        sealed: streaming.SealedFile,
+        identity: tuple[int, int],
     ) -> AttachOutcome:
-        """Remove the original only once the blob is proven to decrypt to the same bytes."""
+        """Remove the original only once the blob is proven to decrypt to the same bytes.
+
+        `identity` is the (device, inode) of the file that was read: a symbolic link's
+        target is what gets overwritten and deleted (then the link), and a path that
+        meanwhile names another file is left alone (app.fsutil.overwrite_and_unlink).
+        """
         try:
             digest, size = streaming.digest(
                 self.blobs, sealed.blob_id, sealed.key, sealed.chunk_size
@@ -172,10 +183,25 @@ class AttachmentService:
                 str(path), attachment, source_error="the stored copy did not verify; kept"
             )
         try:
-            overwrite_and_unlink(path)
+            removal = overwrite_and_unlink(path, identity)
+        except UnlinkFailedError as exc:
+            done = "overwritten with zeros, but" if exc.overwritten else "not overwritten, and"
+            return AttachOutcome(
+                str(path),
+                attachment,
+                source_error=f"{done} could not be deleted: {_os_reason(exc)}",
+                source_overwritten=exc.overwritten,
+            )
         except OSError as exc:
             return AttachOutcome(str(path), attachment, source_error=_os_reason(exc))
-        return AttachOutcome(str(path), attachment, source_deleted=True)
+        return AttachOutcome(
+            str(path),
+            attachment,
+            source_deleted=True,
+            source_overwritten=removal.overwritten,
+            source_target=str(removal.removed) if removal.link is not None else None,
+            source_link_kept=not removal.link_removed,
+        )
 
     def _register(
         self,
@@ -295,10 +321,11 @@ class AttachmentService:
     # Changes -------------------------------------------------------------------------
 
     def strip(self, attachment_id: int) -> Attachment:
-        """Make (or return) the copy of an image without EXIF, GPS or maker notes.
+        """Make (or return) the copy of a file without its metadata (app.evidence.strip).
 
-        The original is never altered: its hash is the evidence. The copy is decoded
-        and re-encoded in memory only, then sealed like any attachment.
+        The original is never altered: its hash is the evidence. The copy is made in
+        memory only (the decrypted original and the copy, nothing on disk), then sealed
+        like any attachment.
         """
         original = self.get(attachment_id)
         if original.derived_from is not None:
@@ -310,15 +337,22 @@ class AttachmentService:
             ).fetchone()
         if existing is not None:
             return self.get(int(existing[0]))
-        if not original.media_type.startswith("image/"):
+        if not can_strip(original.media_type):
             raise RefusedFileError(
-                f"attachment {attachment_id} is not an image ({original.media_type}); "
-                "only images can be stripped"
+                f"attachment {attachment_id} is {original.media_type}; Carnet cannot strip "
+                "metadata from that type (images; video and audio in MP4, MOV, 3GP, M4A, "
+                "WebM, MKV, Ogg, MP3, WAV, FLAC; PDF)"
             )
-        if original.size > MAX_STRIP_BYTES:
-            raise RefusedFileError(f"attachment {attachment_id} is too large to re-encode")
+        cap = max_strip_bytes(original.media_type)
+        if original.size > cap:
+            raise RefusedFileError(
+                f"attachment {attachment_id} is larger than {cap // (1024 * 1024)} MiB, "
+                "the most Carnet strips (in memory)"
+            )
+        # bytes, not a bytearray: io.BytesIO over bytes shares the buffer instead of
+        # copying it, which matters for a 1 GiB video.
         data = b"".join(self.chunks(attachment_id))
-        stripped = strip_image(data, original.media_type)
+        stripped = strip_file(data, original.media_type)
         del data
         name = _stripped_name(original.original_name, stripped.media_type)
         with self.blobs.intake_lock():
@@ -331,7 +365,7 @@ class AttachmentService:
                     sealed,
                     name,
                     stripped.media_type,
-                    CaptureMetadata(None, {"width": stripped.width, "height": stripped.height}),
+                    CaptureMetadata(None, stripped.fields),
                     derived_from=attachment_id,
                 )
             except BaseException:
@@ -427,11 +461,28 @@ def _expand(sources: Sequence[Path]) -> Iterator[tuple[Path, str, int, str | Non
             yield source, source.name, 0, NO_SUCH_FILE
 
 
+_STRIPPED_EXTENSIONS = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/webp": ".webp",
+    "video/mp4": ".mp4",
+    "video/quicktime": ".mov",
+    "video/3gpp": ".3gp",
+    "video/3gpp2": ".3g2",
+    "audio/mp4": ".m4a",
+    "video/webm": ".webm",
+    "video/matroska": ".mkv",
+    "audio/ogg": ".ogg",
+    "audio/mpeg": ".mp3",
+    "audio/wav": ".wav",
+    "audio/flac": ".flac",
+    "application/pdf": ".pdf",
+}
+
+
 def _stripped_name(original: str, media_type: str) -> str:
-    extension = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}.get(
-        media_type, ""
-    )
-    stem = PurePath(original.replace("\\", "/")).stem or "image"
+    extension = _STRIPPED_EXTENSIONS.get(media_type, "")
+    stem = PurePath(original.replace("\\", "/")).stem or "file"
     return f"{stem}-stripped{extension}"
 
 

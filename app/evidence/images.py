@@ -14,7 +14,13 @@ Decisions:
   a calibration date or the software that made it. Instead, when a profile is present
   the pixels are converted to sRGB with it, so colours stay right without the profile.
 - JPEG stays JPEG and WebP stays WebP (quality 92); PNG stays PNG; GIF (first frame),
-  TIFF, BMP, AVIF and, if a plugin is installed, HEIC become PNG.
+  TIFF, BMP and AVIF become PNG.
+- HEIC/HEIF (the iPhone's default, read through pillow-heif) becomes JPEG, quality 92:
+  every recipient can open a JPEG, while HEIC needs a codec Windows does not ship, and
+  a photo in PNG would be several times larger. Writing HEIF again would also mean
+  running an HEVC encoder whose own settings string lands in the file. Depth maps,
+  auxiliary images and thumbnails inside the HEIF are not carried over: only the
+  primary image's pixels are.
 - Everything happens in memory. Nothing ever touches the disk: a temporary file would
   be plaintext evidence left behind.
 
@@ -63,6 +69,8 @@ _OUTPUTS = {
     "image/jpeg": ("JPEG", "image/jpeg"),
     "image/png": ("PNG", "image/png"),
     "image/webp": ("WEBP", "image/webp"),
+    "image/heic": ("JPEG", "image/jpeg"),
+    "image/heif": ("JPEG", "image/jpeg"),
 }
 _PNG_OUTPUT = ("PNG", "image/png")
 
@@ -85,6 +93,8 @@ _BOMB_PIXELS = re.compile(r"\((\d+) pixels\)")
 # restore each other's filters. Carnet's own guarded sections therefore run one at a
 # time, and every opened image is also checked against the limit directly.
 _GUARD_LOCK = threading.Lock()
+_HEIF_LOCK = threading.Lock()
+HEIF_FORMAT = "HEIF"
 
 
 @dataclass(frozen=True)
@@ -142,9 +152,27 @@ def _reencode(data: bytes, read_format: str, write_format: str) -> tuple[bytes, 
 
 
 def pillow_can_read(pillow_format: str) -> bool:
-    """Whether this Pillow build has a reader for the format (HEIF needs a plugin)."""
+    """Whether this Pillow build has a reader for the format (HEIF needs a plugin).
+
+    pillow-heif is registered on first need, not at import: it loads libheif, which the
+    GUI's start-up does not need.
+    """
     Image.init()
+    if pillow_format == HEIF_FORMAT and pillow_format not in Image.OPEN:
+        _register_heif()
     return pillow_format in Image.OPEN
+
+
+def _register_heif() -> None:
+    with _HEIF_LOCK:
+        if HEIF_FORMAT in Image.OPEN:
+            return
+        try:
+            import pillow_heif  # loaded on first need: it loads libheif
+        except ImportError:
+            return
+        # Thumbnails and depth images are not decoded: only the primary image is used.
+        pillow_heif.register_heif_opener(thumbnails=False, depth_images=False, aux_images=False)
 
 
 @contextmanager

@@ -25,13 +25,13 @@ from app.custody import CustodyAction, CustodyLog
 from app.destinations import DestinationService, parse_public_key
 from app.errors import UsageError
 from app.evidence.attachments import AttachmentService, safe_file_name
-from app.export import records, report
+from app.export import records, report, stripping
 from app.export.consent import Audience
 from app.export.names import portable_path, portable_segment
 from app.export.outbox import Outbox
 from app.export.tar_stream import add_bytes, add_stream, write_bundle_file
 from app.incidents import IncidentService
-from app.models import Attachment, IncidentDetail
+from app.models import IncidentDetail
 from app.progress import CancelToken, Progress, no_progress
 from crypto.bundle import MAX_RECIPIENTS
 from crypto.public_keys import key_fingerprint
@@ -55,6 +55,8 @@ class ExportRequest:
     recipients: Sequence[str]  # destination names or carnetpk1... keys
     incident_ids: Sequence[int] | None  # None: every incident
     strip_metadata: bool = False
+    # With strip_metadata: what to do with files Carnet cannot strip (None: stop).
+    unstripped_files: stripping.Unstripped | None = None
     sign: bool = True
     include_nonconsenting: bool = False
     language: str = "en"
@@ -89,6 +91,8 @@ class ExportResult:
     bundle_bytes: int
     pseudonymised: int
     recipients: tuple[str, ...]  # fingerprints
+    # With strip_metadata: the files shipped unstripped or left out, per unstripped_files.
+    unstripped: tuple[stripping.UnstrippedFile, ...] = ()
 
 
 class Exporter:
@@ -125,7 +129,7 @@ class Exporter:
         keys, names = recipients.keys, recipients.names
         ids = self._incident_ids(request.incident_ids)
         details = [self.incidents.detail(i) for i in ids]
-        files = self._files(details, request.strip_metadata)
+        files, unstripped = self._files(details, request)
         people = records.people_entries(
             details, recipients.audience, include_nonconsenting=request.include_nonconsenting
         )
@@ -244,6 +248,7 @@ class Exporter:
             size,
             sum(1 for p in people.values() if not p.decision.named),
             fingerprints,
+            unstripped=unstripped,
         )
 
     # ---------------------------------------------------------------------------------
@@ -285,24 +290,33 @@ class Exporter:
         return ids
 
     def _files(
-        self, details: Sequence[IncidentDetail], strip_metadata: bool
-    ) -> dict[int, list[records.ShippedFile]]:
+        self, details: Sequence[IncidentDetail], request: ExportRequest
+    ) -> tuple[dict[int, list[records.ShippedFile]], tuple[stripping.UnstrippedFile, ...]]:
+        originals = [
+            a
+            for detail in details
+            for a in self.attachments.list_for(detail.incident.id)
+            if a.derived_from is None
+        ]
+        unstripped: tuple[stripping.UnstrippedFile, ...] = ()
+        if request.strip_metadata:
+            planned = stripping.plan(self.attachments, originals, request.unstripped_files)
+            shipping, unstripped = planned.shipped, planned.unstripped
+        else:
+            shipping = {a.id: a for a in originals}
+        uids = {detail.incident.id: detail.incident.uid for detail in details}
         files: dict[int, list[records.ShippedFile]] = {}
-        for detail in details:
-            incident = detail.incident
-            for original in self.attachments.list_for(incident.id):
-                if original.derived_from is not None:
-                    continue
-                shipped: Attachment = original
-                if strip_metadata and original.media_type.startswith("image/"):
-                    shipped = self.attachments.strip(original.id)
-                name = portable_segment(safe_file_name(shipped.original_name))
-                path = portable_path(f"{ATTACHMENTS_DIR}/{incident.uid}/{original.uid}") + "/"
-                path += name
-                files.setdefault(incident.id, []).append(
-                    records.ShippedFile(path, shipped, original)
-                )
-        return files
+        for original in originals:
+            shipped = shipping.get(original.id)
+            if shipped is None:  # --unstripped-files exclude
+                continue
+            name = portable_segment(safe_file_name(shipped.original_name))
+            path = portable_path(f"{ATTACHMENTS_DIR}/{uids[original.incident_id]}/{original.uid}")
+            path += "/" + name
+            files.setdefault(original.incident_id, []).append(
+                records.ShippedFile(path, shipped, original)
+            )
+        return files, unstripped
 
     def _thumbnails(self, files: dict[int, list[records.ShippedFile]]) -> dict[str, str]:
         thumbs: dict[str, str] = {}
