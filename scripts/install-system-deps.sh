@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian/Ubuntu packages Carnet needs, only those missing.
 #   runtime: what `make run` needs (Python's venv, Qt's libraries)
-#   test:    runtime + a real Secret Service for the keyring tests (gnome-keyring, D-Bus)
+#   test:    runtime + a real Secret Service for the keyring tests (gnome-keyring, D-Bus),
+#            e2fsprogs and mount for the disk-image wipe test (loop-mounted ext4)
 #            and exiftool, the external judge of stripped copies (libimage-exiftool-perl)
 #   bench:   test + the tools the benchmarks compare against (age; sha256sum and shred from
 #            coreutils, tar: present on any Debian, listed so a trimmed image says so)
@@ -11,7 +12,7 @@ what=${1:-runtime}
 
 runtime_pkgs=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
               libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0)
-test_pkgs=(gnome-keyring dbus-daemon libimage-exiftool-perl)
+test_pkgs=(gnome-keyring dbus-daemon libimage-exiftool-perl e2fsprogs mount)
 bench_pkgs=(age coreutils tar)
 
 missing=()

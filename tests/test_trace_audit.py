@@ -276,7 +276,18 @@ def run_session(s: Session) -> None:
     ).splitlines()[0]
     ok(v.run("destination", "add", ORG, "--key", public))
     bundle = Path(
-        ok(v.run("export", "--to", ORG, "--incident", incident, "--strip-metadata")).strip()
+        ok(
+            v.run(
+                "export",
+                "--to",
+                ORG,
+                "--incident",
+                incident,
+                "--strip-metadata",
+                "--unstripped-files",
+                "include",  # the binary has no strip: shipped as is
+            )
+        ).strip()
     )
     assert bundle.is_file() and bundle.is_relative_to(cenv.vault), bundle
     assert_no_recent_files_or_thumbnails(s)
