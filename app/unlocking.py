@@ -25,10 +25,17 @@ TAMPERED = "the vault header is damaged or has been tampered with"
 
 @dataclass(frozen=True)
 class ShareOption:
-    """A device share to try (None: the passphrase alone), and where it was found."""
+    """A device share to try (None: the passphrase alone), for which vault id (copies
+    may name two during a duress replacement), and where it was found."""
 
     share: bytes | None = field(repr=False)
     pending: bool = False
+    vault_id: bytes | None = None
+
+    def fits(self, copy: VaultHeader) -> bool:
+        if self.share is None:
+            return not copy.device_share_required
+        return copy.device_share_required and self.vault_id == copy.vault_id
 
 
 @dataclass(frozen=True)
@@ -48,14 +55,13 @@ def share_options(state: HeaderFile, shares: DeviceShareStore) -> list[ShareOpti
     """The shares worth trying; raises before any KDF when a needed share is nowhere."""
     copies = [c for c in state.copies if c is not None]
     options: list[ShareOption] = []
-    if any(c.device_share_required for c in copies):
-        vault_id = state.newest.vault_id
+    for vault_id in dict.fromkeys(c.vault_id for c in copies if c.device_share_required):
         main = shares.get(vault_id)
         pending = shares.get(pending_share_id(vault_id))
         if main is not None:
-            options.append(ShareOption(main))
+            options.append(ShareOption(main, vault_id=vault_id))
         if pending is not None:
-            options.append(ShareOption(pending, pending=True))
+            options.append(ShareOption(pending, pending=True, vault_id=vault_id))
     if any(not c.device_share_required for c in copies):
         options.append(ShareOption(None))
     if not options:
@@ -78,7 +84,7 @@ def open_copies(
             continue
         duress = False
         for option in options:
-            if copy.device_share_required != (option.share is not None):
+            if not option.fits(copy):
                 continue
             try:
                 unlocked = open_with_passphrase(copy, stretched, option.share)
@@ -99,7 +105,7 @@ def master_key_of(
 ) -> bytes | None:
     """The master key `header` gives for this passphrase, if any (no duress, no error)."""
     for option in options:
-        if header.device_share_required != (option.share is not None):
+        if not option.fits(header):
             continue
         try:
             unlocked = open_with_passphrase(header, stretched, option.share)

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import secrets
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -41,7 +43,7 @@ from app.errors import (
     VaultExistsError,
     WrongPassphraseError,
 )
-from app.fsutil import make_private_dir
+from app.fsutil import fsync_dir, make_private_dir
 from app.header_store import HeaderStore
 from app.owner_key import owner_key_rows
 from app.paths import VaultPaths
@@ -57,7 +59,7 @@ from app.unlocking import (
     open_copies,
     share_options,
 )
-from app.wipe import StashRemoval, WipeService, leftover_stashes
+from app.wipe import FRESH_PREFIX, StashRemoval, WipeService, leftover_stashes
 from crypto.errors import ChecksumError, MalformedError, WrongKeyError
 from crypto.header import VaultHeader, new_master_key, new_salt, new_vault_id
 from crypto.header_file import HeaderFile
@@ -274,11 +276,12 @@ class VaultService:
         duress_stretched: bytes | None = None,
         wipe_after: int = 0,
         recovery_key: bytes | None = None,
-        over_erased_header: bool = False,
+        store: Path | None = None,
+        write_header: bool = True,
     ) -> tuple[CreatedVault, VaultHeader, bytes]:
         """A new vault in the (empty) folder from an Argon2id output already computed.
-        `over_erased_header`: the header file is there, already erased (duress), and is
-        rewritten where it lies rather than created."""
+        For a duress unlock the database goes to `store` (aside) and the header is not
+        written: the caller writes it over the old one."""
         make_private_dir(self.paths.root)
         keyring_available = use_keyring and self.shares.available()
         device_share = nacl.utils.random(SHARE_BYTES) if keyring_available else None
@@ -296,7 +299,7 @@ class VaultService:
             duress_stretched=duress_stretched,
         )
         header = replace(header, wipe_after=wipe_after).upgraded(1, master_key)
-        db = Database.open(self.paths.store, _db_key(master_key), create=True)
+        db = Database.open(store or self.paths.store, _db_key(master_key), create=True)
         try:
             with db.transaction() as conn:
                 conn.executemany(
@@ -314,9 +317,7 @@ class VaultService:
             db.close()
         if device_share is not None:
             self.shares.put(vault_id, device_share)
-        if over_erased_header:
-            self.headers.rewrite_whole(header)
-        else:
+        if write_header:
             self.headers.create(header)
         created = CreatedVault(
             paths=self.paths,
@@ -344,7 +345,7 @@ class VaultService:
         if background is None:
             stashes = leftover_stashes(self.paths)  # a killed process's unfinished removal
             if stashes:
-                background = StashRemoval(stashes[0])
+                background = StashRemoval(*stashes)
         return VaultSession(self.paths, opened.header, opened.master_key, db, background)
 
     def change_passphrase(self, old: str, new: str, progress: Progress = no_progress) -> None:
@@ -437,10 +438,19 @@ class VaultService:
 
     def _open(self, passphrase: str, progress: Progress, *, wait: bool = True) -> _Unlocked:
         """The header and master key for a passphrase; a duress one swaps the vault first
-        (and, unless `wait` is False, has removed the old files by the time it returns)."""
+        (and, unless `wait` is False, has removed the old files by the time it returns).
+
+        Nothing in a copy is authenticated before a slot opens, and anyone who can write
+        the folder can make a copy with a valid checksum. So what is used before that is
+        chosen so a forged copy gains nothing: copies that disagree on the salt or the KDF
+        profile are refused outright (no update changes them); the failed-unlock limit is
+        the highest any copy names, and a wipe needs every copy to have it on.
+        """
         state = self.read_state()
+        if not state.agreed_kdf_inputs():
+            raise IntegrityError(TAMPERED)
         options = share_options(state, self.shares)
-        wipe_after = state.newest.wipe_after
+        wipe_after = state.wipe_after
         if wipe_after:
             # Counted before trying: a process killed once the guess proved wrong has
             # already paid for it.
@@ -452,13 +462,14 @@ class VaultService:
         )
         outcome = open_copies(state, stretched, options)
         if outcome is None:
-            if wipe_after and state.failed_unlocks >= wipe_after:
+            if wipe_after and state.wipe_on_limit and state.failed_unlocks >= wipe_after:
                 WipeService(self.paths, self.shares).wipe()
             raise WrongPassphraseError("wrong passphrase")
         if isinstance(outcome, DuressOpened):
             unlocked = self._replace_under_duress(outcome.header, stretched)
         else:
             unlocked = self._settle(state, outcome, stretched, options)
+            self._finish_duress_swap(unlocked.master_key)
         progress(1, 1, "unlocked")
         if wait and unlocked.background is not None:
             unlocked.background.wait()
@@ -469,17 +480,31 @@ class VaultService:
     ) -> _Unlocked:
         """Make the header file whole after an unlock: both copies equal to the one that
         opened (finishing a rekey a crash interrupted), version 3, the counter at zero,
-        the share under its own name."""
+        the share under its own name.
+
+        An older copy is written over a newer one only once the database is known to
+        open with its key: after a rekey stopped half way, the newer copy may hold the
+        only wrapping of the key the database is now under.
+        """
         header, master_key = opened.header, opened.master_key
         other = state.copies[1 - opened.index]
         if other is not None and other != header and opened.index == state.newest_index:
             previous_key = master_key_of(other, stretched, options)
             if previous_key is not None and previous_key != master_key:
                 finish_rekey(self.paths.store, _db_key(previous_key), _db_key(master_key))
+        if opened.index != state.newest_index:
+            try:
+                Database.open(self.paths.store, _db_key(master_key)).close()
+            except IntegrityError:
+                raise IntegrityError(
+                    "a rekey of this vault was interrupted and its new device share is "
+                    "missing from the keyring; use 'carnet recover' with your recovery key"
+                ) from None
         if not state.consistent or opened.index != state.newest_index:
             repaired = header.upgraded(state.sequence + 1, master_key)
-            # A read-only disk still opens (nothing to read needs the repair); the next
-            # unlock on a writable one settles it.
+            # A read-only disk still opens (nothing to read needs the repair; with the
+            # lockout on, counting has already needed a write); the next unlock on a
+            # writable one settles it.
             with contextlib.suppress(StorageError):
                 self.headers.write(state, repaired)
                 header = repaired
@@ -534,9 +559,12 @@ class VaultService:
         return share
 
     def _promote_share(self, vault_id: bytes, share: bytes) -> None:
-        """The header now uses `share`: it replaces the old one, and the pending name goes."""
-        self.shares.put(vault_id, share)
-        self.shares.delete(pending_share_id(vault_id))
+        """The header now uses `share`: it replaces the old one, and the pending name goes.
+        Best effort: the change is already in force (the header names the new share), and
+        a share left under its pending name is promoted by the next unlock."""
+        with contextlib.suppress(CarnetError):
+            self.shares.put(vault_id, share)
+            self.shares.delete(pending_share_id(vault_id))
 
     def _settle_share(self, vault_id: bytes, used: ShareOption, options: list[ShareOption]) -> None:
         """After an unlock: a share found under its pending name becomes the share; an
@@ -545,29 +573,89 @@ class VaultService:
         with contextlib.suppress(CarnetError):
             if used.pending and used.share is not None:
                 self._promote_share(vault_id, used.share)
-            elif any(o.pending for o in options):
+            elif any(o.pending and o.vault_id == vault_id for o in options):
                 self.shares.delete(pending_share_id(vault_id))
 
     def _replace_under_duress(self, header: VaultHeader, stretched: bytes) -> _Unlocked:
-        """Erase the keys, move the old files aside, and open a fresh empty vault that the
-        duress passphrase opens like the old; the old files go on a thread afterwards.
+        """A fresh empty vault, that the duress passphrase opens like the old, in place of
+        the old one; the old files go on a thread afterwards.
+
+        Order, so that a kill at any point leaves a vault that opens: the fresh database
+        is built aside (in a `.fresh-…` folder) with its keyring share; then the fresh
+        header is written over the old one where it lies, which is the erase (both old
+        copies overwritten, read back); then the old keyring share goes, the old files
+        are moved aside and the fresh database moved in (`_finish_duress_swap` does this
+        last step at the next unlock if a kill came first). If the old header cannot be
+        overwritten (a read-only or locked file), everything that can be removed is, and
+        the answer is the one a wrong passphrase gets.
 
         It keeps what an onlooker could compare: the same salt and KDF profile, a device
         share if the old one had one, the same failed-unlock setting.
         """
         wiper = WipeService(self.paths, self.shares)
-        wiper.erase_keys()
-        stash = wiper.stash_vault_files()
+        fresh_dir = self.paths.root / f"{FRESH_PREFIX}{secrets.token_hex(8)}"
+        fresh_dir.mkdir(mode=0o700)
         _created, fresh, master_key = self._build(
             stretched,
             header.salt,
             header.profile,
             use_keyring=header.device_share_required,
             wipe_after=header.wipe_after,
-            over_erased_header=self.paths.header.exists(),
+            store=fresh_dir / self.paths.store.name,
+            write_header=False,
         )
+        if not self._erase_with(fresh):
+            wiper.wipe()
+            wiper.delete_shares_of(fresh.vault_id)
+            raise WrongPassphraseError("wrong passphrase")
+        wiper.delete_shares_of(header.vault_id)
+        stash = wiper.stash_vault_files()
+        self._move_in(fresh_dir)
         background = StashRemoval(stash) if stash is not None else None
         return _Unlocked(self.read_state(), fresh, master_key, stretched, background)
+
+    def _erase_with(self, fresh: VaultHeader) -> bool:
+        """Write the fresh header over the old one in place; True once the file read back
+        holds the fresh header and nothing else."""
+        try:
+            self.headers.rewrite_whole(fresh)
+        except StorageError:
+            with contextlib.suppress(OSError):  # a file the owner made read-only
+                self.paths.header.chmod(0o600)
+            try:
+                self.headers.rewrite_whole(fresh)
+            except StorageError:
+                return False
+        try:
+            state = self.headers.read()
+        except CarnetError:
+            return False
+        return state.copies == (fresh, fresh)
+
+    def _move_in(self, fresh_dir: Path) -> None:
+        """The fresh database into its place (the old one has been moved aside)."""
+        with contextlib.suppress(FileNotFoundError):
+            (fresh_dir / self.paths.store.name).rename(self.paths.store)
+        shutil.rmtree(fresh_dir, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            fsync_dir(self.paths.root)
+
+    def _finish_duress_swap(self, master_key: bytes) -> None:
+        """A duress unlock killed after its header was written and before its database was
+        moved in leaves a `.fresh-…` folder whose database opens with the header's key:
+        finish the swap. Any other such folder (killed earlier) is removed."""
+        root = self.paths.root
+        for fresh_dir in [p for p in root.iterdir() if p.name.startswith(FRESH_PREFIX)]:
+            if fresh_dir.is_symlink() or not fresh_dir.is_dir():
+                continue
+            candidate = fresh_dir / self.paths.store.name
+            try:
+                Database.open(candidate, _db_key(master_key)).close()
+            except CarnetError:
+                shutil.rmtree(fresh_dir, ignore_errors=True)
+                continue
+            WipeService(self.paths, self.shares).stash_vault_files()
+            self._move_in(fresh_dir)
 
     def _prepare_empty_folder(self) -> None:
         """Refuse to create a vault over one, or inside a folder holding other files.

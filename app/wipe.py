@@ -37,10 +37,12 @@ from app.device_share import DeviceShareStore, pending_share_id
 from app.fsutil import fsync_dir
 from app.paths import APP_NAME, VaultPaths, default_vault_dir
 from crypto.errors import CryptoError
-from crypto.header_file import MAX_FILE_BYTES, parse_header_file
+from crypto.header import VAULT_ID_BYTES
+from crypto.header_file import COPY_OFFSETS, MAX_FILE_BYTES, parse_header_file
 
 _OVERWRITE_CHUNK = 64 * 1024
 STASH_PREFIX = ".removing-"
+FRESH_PREFIX = ".fresh-"
 
 
 @dataclass(frozen=True)
@@ -124,18 +126,23 @@ class WipeService:
 
     def erase_keys(self) -> EraseReport:
         """The cryptographic erase alone: header overwritten in place and read back,
-        device share (and a pending one) deleted from the keyring and looked up again."""
-        vault_id, has_share = self._vault_id()
+        device shares (and pending ones) deleted from the keyring and looked up again.
+
+        The vault ids are read from the file before it is overwritten, from both copies'
+        places whatever their checksums say: a forged or damaged copy must not steer the
+        wipe to another keyring entry, or to none, while the real share stays.
+        """
+        vault_ids = self._vault_ids()
         problems: list[str] = []
         destroyed = self._overwrite_header(problems)
-        share_deleted = False
-        if vault_id is not None and has_share:
-            share_deleted = self._delete_shares(vault_id, problems)
-        elif vault_id is not None:
-            # A pending share of an interrupted rotation, if any; nothing to report.
+        had_share, share_deleted = self._delete_shares(vault_ids, problems)
+        return EraseReport(destroyed, had_share, share_deleted, tuple(problems))
+
+    def delete_shares_of(self, vault_id: bytes) -> None:
+        """Best effort: a share (and a pending one) that nothing uses any more."""
+        for key in (vault_id, pending_share_id(vault_id)):
             with contextlib.suppress(Exception):
-                self.shares.delete(pending_share_id(vault_id))
-        return EraseReport(destroyed, has_share, share_deleted, tuple(problems))
+                self.shares.delete(key)
 
     def stash_vault_files(self) -> Path | None:
         """Move the vault's files (not the header) into a hidden folder inside it, for
@@ -159,15 +166,16 @@ class WipeService:
             fsync_dir(root)
         return stash
 
-    def _vault_id(self) -> tuple[bytes | None, bool]:
-        """The vault id, and whether any header copy says a keyring share exists."""
+    def _vault_ids(self) -> list[bytes]:
+        """Every vault id the header file may name: bytes 12..28 of each copy's place,
+        and of an older header at the start, read without trusting anything."""
         try:
             with self.paths.header.open("rb") as handle:
-                state = parse_header_file(handle.read(MAX_FILE_BYTES + 1))
-        except (OSError, CryptoError, ValueError):
-            return None, False  # damaged or missing: nothing to look up in the keyring
-        copies = [c for c in state.copies if c is not None]
-        return state.newest.vault_id, any(c.device_share_required for c in copies)
+                data = handle.read(MAX_FILE_BYTES + 1)
+        except OSError:
+            return []
+        ids = [data[offset + 12 : offset + 28] for offset in COPY_OFFSETS]
+        return [i for i in dict.fromkeys(ids) if len(i) == VAULT_ID_BYTES]
 
     def _overwrite_header(self, problems: list[str]) -> bool:
         """Random bytes over the whole header file in place, fsynced, then read back: True
@@ -209,24 +217,31 @@ class WipeService:
         problems.append("the header read back from the disk still holds a key slot")
         return False
 
-    def _delete_shares(self, vault_id: bytes, problems: list[str]) -> bool:
-        """Delete the device share (and a pending one); True once the keyring says it is
-        gone. A keyring error is reported, never allowed to stop the wipe."""
-        for key in (vault_id, pending_share_id(vault_id)):
+    def _delete_shares(self, vault_ids: list[bytes], problems: list[str]) -> tuple[bool, bool]:
+        """Delete every share (and pending share) under these ids; (whether there was
+        one, whether all are gone, as the keyring says when asked again). A keyring error
+        is reported, never allowed to stop the wipe."""
+        keys = [k for vid in vault_ids for k in (vid, pending_share_id(vid))]
+        try:
+            present = [k for k in keys if self.shares.get(k) is not None]
+        except Exception:
+            problems.append("the system keyring could not be asked for the device share")
+            return True, False
+        for key in present:
             try:
                 self.shares.delete(key)
             except Exception:
                 problems.append("the system keyring refused to delete the device share")
-                return False
+                return True, False
         try:
-            still_there = self.shares.get(vault_id) is not None
+            left = [k for k in present if self.shares.get(k) is not None]
         except Exception:
             problems.append("the system keyring could not be asked whether the share is gone")
-            return False
-        if still_there:
+            return True, False
+        if left:
             problems.append("the system keyring still holds the device share")
-            return False
-        return True
+            return True, False
+        return bool(present), True
 
     def _remove_vault_files(self) -> int:
         root = self.paths.root
@@ -263,15 +278,17 @@ class StashRemoval:
     ends as soon as a normal one would; elsewhere it waits.
     """
 
-    def __init__(self, stash: Path) -> None:
-        self.stash = stash
-        self.thread = threading.Thread(
-            target=remove_stash, args=(stash,), name="carnet-remove-old", daemon=True
-        )
+    def __init__(self, *stashes: Path) -> None:
+        self.stashes = stashes
+        self.thread = threading.Thread(target=self._remove, name="carnet-remove-old", daemon=True)
         self.thread.start()
 
     def __repr__(self) -> str:
-        return f"StashRemoval({self.stash.name})"
+        return f"StashRemoval({len(self.stashes)} folder(s))"
+
+    def _remove(self) -> None:
+        for stash in self.stashes:
+            remove_stash(stash)
 
     def wait(self) -> None:
         self.thread.join()
@@ -296,7 +313,7 @@ class StashRemoval:
                 devnull = os.open(os.devnull, os.O_RDWR)
                 for fd in (0, 1, 2):
                     os.dup2(devnull, fd)
-                remove_stash(self.stash)
+                self._remove()
             finally:
                 os._exit(0)
 

@@ -58,6 +58,9 @@ PERSON_COUNTER_CHECKSUM = b"carnet-hdr-count"
 _COUNTER = struct.Struct(">QI")
 _COUNTER_CHECKSUM_BYTES = 16
 COUNTER_RECORD_BYTES = _COUNTER.size + _COUNTER_CHECKSUM_BYTES  # 28
+# One update adds one to a sequence: no honest file comes near this. A copy or a record
+# claiming more was forged to win (or to overflow the next write), and is not intact.
+MAX_HONEST_SEQUENCE = 2**62
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,24 @@ class HeaderFile:
     @property
     def counter_sequence(self) -> int:
         return max((c.sequence for c in self.counters if c is not None), default=0)
+
+    def agreed_kdf_inputs(self) -> bool:
+        """Whether the intact copies agree on the salt and KDF profile (and so on the one
+        Argon2id to run). No update changes them, so copies that differ were forged."""
+        intact = [c for c in self.copies if c is not None]
+        return len({(c.salt, c.profile) for c in intact}) <= 1
+
+    @property
+    def wipe_after(self) -> int:
+        """The failed-unlock limit in force before any copy is authenticated: the highest
+        among the intact copies (so a forged copy cannot bring the wipe sooner) ..."""
+        return max((c.wipe_after for c in self.copies if c is not None), default=0)
+
+    @property
+    def wipe_on_limit(self) -> bool:
+        """... and a wipe only when every intact copy has the setting on, so a forged copy
+        alone cannot turn it on for a vault whose owner never did."""
+        return all(c.wipe_after for c in self.copies if c is not None)
 
     @property
     def counter_slot_to_write(self) -> int:
@@ -208,7 +229,9 @@ def _copy_at(data: bytes, offset: int) -> VaultHeader | None:
         header = parse_header(region[:COPY_BYTES])
     except MalformedError:
         return None
-    return header if header.version == VERSION else None
+    if header.version != VERSION or header.sequence >= MAX_HONEST_SEQUENCE:
+        return None
+    return header
 
 
 def _counter_at(data: bytes, offset: int) -> CounterRecord | None:
@@ -220,7 +243,7 @@ def _counter_at(data: bytes, offset: int) -> CounterRecord | None:
     if not hmac.compare_digest(_counter_checksum(body), checksum):
         return None
     sequence, count = _COUNTER.unpack(body)
-    if count > MAX_COUNTER or sequence == 0:
+    if count > MAX_COUNTER or sequence == 0 or sequence >= MAX_HONEST_SEQUENCE:
         return None
     return CounterRecord(sequence, count)
 

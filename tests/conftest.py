@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.keyring_service"]
+pytest_plugins = ["tests.keyring_service", "tests.vault_doubles"]
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import app.wipe
-from app.errors import IntegrityError, StorageError, WrongPassphraseError
+from app.errors import IntegrityError, WrongPassphraseError
 from app.header_store import HeaderStore
 from app.notebook import Notebook
 from app.paths import VaultPaths
@@ -26,63 +26,11 @@ from app.vault import UPGRADE_NOTICE, VaultService, VaultSession
 from app.wipe import STASH_PREFIX, WipeService
 from crypto.header import VERSION_1, VERSION_WITH_LOCKOUT
 from crypto.header_file import FILE_BYTES, parse_header_file
-from crypto.kdf import KdfProfile
 from tests.conftest import CarnetEnv
+from tests.vault_doubles import PASS, Crash, MemoryShares, make, titles
 
-PASS = "correct horse battery"
 NEW = "a brand new passphrase"
 DURESS = "the tea is ready"
-
-
-class MemoryShares:
-    """A keyring in memory, that can refuse to delete (like a locked Secret Service)."""
-
-    def __init__(self) -> None:
-        self.entries: dict[bytes, bytes] = {}
-        self.refuse_delete = False
-
-    def available(self) -> bool:
-        return True
-
-    def get(self, vault_id: bytes) -> bytes | None:
-        return self.entries.get(vault_id)
-
-    def put(self, vault_id: bytes, share: bytes) -> None:
-        self.entries[vault_id] = share
-
-    def delete(self, vault_id: bytes) -> None:
-        if self.refuse_delete:
-            raise StorageError("the system keyring refused to delete the device share")
-        self.entries.pop(vault_id, None)
-
-
-class Crash(BaseException):
-    """Stands for a kill: not an Exception, so nothing on the way catches it."""
-
-
-@pytest.fixture
-def shares() -> MemoryShares:
-    return MemoryShares()
-
-
-@pytest.fixture
-def paths(carnet_env: CarnetEnv) -> VaultPaths:
-    return VaultPaths(carnet_env.vault)
-
-
-def make(paths: VaultPaths, shares: MemoryShares, **kwargs: object) -> tuple[VaultService, str]:
-    service = VaultService(paths, shares)
-    created = service.create(PASS, profile=KdfProfile.INTERACTIVE, **kwargs)  # type: ignore[arg-type]
-    with Notebook(service.unlock(PASS)) as notebook:
-        from app.models import IncidentInput
-
-        notebook.incidents.add(IncidentInput(title="Kept through everything"))
-    return service, created.recovery_key
-
-
-def titles(service: VaultService, passphrase: str) -> list[str]:
-    with Notebook(service.unlock(passphrase)) as notebook:
-        return [i.title for i in notebook.incidents.list_newest()]
 
 
 def header_bytes(paths: VaultPaths) -> bytes:
