@@ -87,7 +87,9 @@ META_CREATED_AT = "vault_created_at"
 UPGRADE_NOTICE = (
     "note: this vault's header now uses the in-place format. Earlier versions of Carnet "
     "replaced the header file at every change, which can leave old copies of it on the "
-    "disk; run 'carnet rekey' once so that no such copy can ever open this vault."
+    "disk; run 'carnet rekey' once so that no such copy can open the vault as it is now "
+    "(what was written before stays only as safe as those copies: see 'Upgrading' in the "
+    "README)."
 )
 
 Notify = Callable[[str], None]
