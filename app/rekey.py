@@ -49,9 +49,9 @@ def rekey_vault(
 ) -> RekeyReport:
     """Rekey the vault of `service`: it asks for both secrets so that every slot,
     the recovery slot included, can be rewrapped under the new master key."""
-    from app.vault import _db_key, _decoded_recovery_key
+    from app.vault import _db_key, recovery_key_bytes
 
-    recovery_key = _decoded_recovery_key(recovery_key_text)
+    recovery_key = recovery_key_bytes(recovery_key_text)
     opened = service._open(passphrase, progress)
     old, old_key = opened.header, opened.master_key
     try:

@@ -375,7 +375,7 @@ class VaultService:
         """Set a new passphrase, and a new device share, from the recovery key."""
         check_new_passphrase(new_passphrase)
         state = self.read_state()
-        recovery_key = _decoded_recovery_key(recovery_key_text)
+        recovery_key = recovery_key_bytes(recovery_key_text)
         header, master_key = self._open_with_recovery(state, recovery_key)
         # The database must open with the recovered key before we rewrite anything.
         Database.open(self.paths.store, _db_key(master_key)).close()
@@ -684,7 +684,9 @@ class VaultService:
         make_private_dir(root)
 
 
-def _decoded_recovery_key(text: str) -> bytes:
+def recovery_key_bytes(text: str) -> bytes:
+    """The recovery key typed or read from a file; a typo is a wrong key (exit 3), text
+    that is no recovery key at all a usage error."""
     try:
         return decode_recovery_key(text)
     except ChecksumError as exc:

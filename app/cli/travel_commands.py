@@ -13,13 +13,9 @@ from app.key_files import load_key_file
 from app.paths import VaultPaths
 from app.travel.backup import recovery_public_key, write_backup
 from app.travel.owner import owner_public_key, remember_signer, stored_signer
-from app.travel.restore import (
-    recovery_key_bytes,
-    recovery_recipient,
-    restore_backup,
-    verify_backup,
-)
+from app.travel.restore import recovery_recipient, restore_backup, verify_backup
 from app.unsent import count_unsent
+from app.vault import recovery_key_bytes
 from app.wipe import WipeService
 from crypto.kdf import KdfProfile
 

@@ -39,9 +39,7 @@ from app.errors import (
     IntegrityError,
     StorageError,
     UsageError,
-    ValidationError,
     VaultExistsError,
-    WrongPassphraseError,
 )
 from app.evidence.blobs import BlobStore
 from app.evidence.streaming import seal
@@ -64,10 +62,10 @@ from app.travel.backup import (
 from app.travel.owner import owner_public_key
 from app.vault import VaultService
 from crypto.bundle import NotAddressedError
-from crypto.errors import ChecksumError, CryptoError, MalformedError
+from crypto.errors import CryptoError
 from crypto.kdf import KdfProfile
 from crypto.recipient_keys import RecipientKeyPair
-from crypto.recovery_key import backup_keypair, decode_recovery_key
+from crypto.recovery_key import backup_keypair
 from crypto.signing import fingerprint as signing_fingerprint
 from crypto.signing import verify_owner_signature, verify_signature
 
@@ -108,15 +106,6 @@ def recovery_recipient(recovery_key: bytes) -> RecipientKeyPair:
     """The key pair a travel backup is sealed to, derived from the recovery key."""
     pair = backup_keypair(recovery_key)
     return RecipientKeyPair(bytes(pair.public_key), bytes(pair))
-
-
-def recovery_key_bytes(text: str) -> bytes:
-    try:
-        return decode_recovery_key(text)
-    except ChecksumError as exc:
-        raise WrongPassphraseError(exc.message) from None
-    except MalformedError as exc:
-        raise ValidationError(exc.message) from None
 
 
 def verify_backup(
