@@ -384,6 +384,53 @@ def test_cli_tampered_blob_exits_4_and_leaves_no_output(
     assert list(out_dir.iterdir()) == []
 
 
+def test_cli_extract_refuses_when_the_recorded_hash_disagrees(
+    vault: VaultFixture, tmp_path: Path
+) -> None:
+    """The blob is intact (every chunk tag verifies); only the recorded SHA-256 changed, so
+    it is the whole-file comparison that refuses, after the last chunk was written."""
+    incident = ok(vault.run("incident", "add", "--title", "t")).split()[-1]
+    source = tmp_path / "video.bin"
+    data = pattern(CHUNK * 5 // 2)
+    source.write_bytes(data)
+    ident = int(ok(attach_cli(vault, incident, str(source))).split()[0])
+    path = blob_path(vault)
+    blob_before = path.read_bytes()
+    forged = sha256(data + b"x")
+    _set_recorded_hash(vault, ident, forged)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    result = vault.run("attachment", "extract", str(ident), "--out", str(out_dir / "video.bin"))
+    assert result.code == 4, result.err
+    assert result.err.strip() == (
+        f"carnet: error: attachment {ident} does not match its recorded hash"
+    )
+    assert list(out_dir.iterdir()) == []  # no output, no partial file
+    assert path.read_bytes() == blob_before
+    # The same blob extracts once the true hash is back: the refusal was the hash alone.
+    _set_recorded_hash(vault, ident, sha256(data))
+    ok(vault.run("attachment", "extract", str(ident), "--out", str(out_dir / "video.bin")))
+    assert (out_dir / "video.bin").read_bytes() == data
+
+
+def _set_recorded_hash(vault: VaultFixture, attachment_id: int, digest: str) -> None:
+    from app.device_share import NoDeviceShares
+    from app.paths import VaultPaths
+    from app.vault import VaultService
+
+    with (
+        VaultService(VaultPaths(vault.cenv.vault), NoDeviceShares()).unlock(
+            vault.passphrase
+        ) as session,
+        session.db.transaction() as conn,
+    ):
+        changed = conn.execute(
+            "UPDATE attachments SET sha256 = ? WHERE id = ?", (digest, attachment_id)
+        ).rowcount
+    if changed != 1:
+        raise AssertionError(f"no attachment {attachment_id} to change")
+
+
 def test_cli_strip_makes_a_copy_without_metadata(vault: VaultFixture, tmp_path: Path) -> None:
     incident = ok(vault.run("incident", "add", "--title", "t")).split()[-1]
     photo = tmp_path / "IMG_0042.jpg"
