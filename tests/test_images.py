@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 import struct
 import time
 from pathlib import Path
@@ -533,18 +534,97 @@ def test_strip_never_raises_anything_but_refusal(
     assert stripped.data
 
 
+CAPTURE_FIELDS = {
+    "camera_make",
+    "camera_model",
+    "gps_latitude",
+    "gps_longitude",
+    "gps_altitude",
+    "width",
+    "height",
+    "orientation",
+    "software",
+    "note",
+}
+# The only notes a damaged image gets: fixed words, never a parser message that could
+# quote bytes from the file.
+DAMAGED_NOTES = {
+    "unreadable image: not a readable JPEG file",
+    "unreadable image: damaged or truncated data",
+}
+
+
+def _scan_data_offset(jpeg: bytes) -> int:
+    """Where the entropy-coded pixels begin: after the start-of-scan segment."""
+    scan = jpeg.index(b"\xff\xda")
+    return scan + 2 + int.from_bytes(jpeg[scan + 2 : scan + 4], "big")
+
+
+def _check_mutated_capture(path: Path, expected: CaptureMetadata, only_pixels: bool) -> str:
+    """Capture of a mutated copy of the SYDNEY JPEG, checked; returns the outcome's kind."""
+    try:
+        meta = read_capture_metadata(path, "image/jpeg")
+    except RefusedFileError:
+        assert not only_pixels  # a refusal comes from the header (dimensions), never pixels
+        with pytest.raises(RefusedFileError):
+            read_capture_metadata(path, "image/jpeg")
+        return "refused"
+    assert isinstance(meta, CaptureMetadata)
+    assert read_capture_metadata(path, "image/jpeg") == meta  # deterministic
+    if only_pixels:
+        assert meta == expected  # capture reads the header only, never a pixel
+        return "read"
+    assert set(meta.fields) <= CAPTURE_FIELDS
+    if "note" in meta.fields:
+        assert meta == CaptureMetadata(None, {"note": meta.fields["note"]})
+        assert meta.fields["note"] in DAMAGED_NOTES
+        return str(meta.fields["note"])
+    assert isinstance(meta.fields["width"], int) and isinstance(meta.fields["height"], int)
+    assert meta.fields.get("orientation", 1) in range(1, 9)
+    assert abs(float(meta.fields.get("gps_latitude", 0))) <= 90
+    assert abs(float(meta.fields.get("gps_longitude", 0))) <= 180
+    assert meta.captured_at is None or isinstance(meta.captured_at, str)
+    return "read"
+
+
 @settings(max_examples=60, deadline=None)
 @given(data=st.data())
 def test_capture_survives_mutated_real_jpegs(
     tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
 ) -> None:
-    original = bytearray(make_jpeg(gps=SYDNEY, orientation=6))
+    pristine = make_jpeg(gps=SYDNEY, orientation=6)
+    folder = tmp_path_factory.mktemp("mutated")
+    expected = capture(folder, pristine, "image/jpeg", "original.jpg")
+    assert expected.fields["orientation"] == 6 and "note" not in expected.fields
+    scan_data = _scan_data_offset(pristine)
+    where = data.draw(st.sampled_from(["header", "pixels", "anywhere"]))
+    low, high = {
+        "header": (0, scan_data - 1),
+        "pixels": (scan_data, len(pristine) - 3),  # the end-of-image marker stays
+        "anywhere": (0, len(pristine) - 1),
+    }[where]
+    original = bytearray(pristine)
     for _ in range(data.draw(st.integers(1, 8))):
-        at = data.draw(st.integers(0, len(original) - 1))
-        original[at] = data.draw(st.integers(0, 255))
-    path = tmp_path_factory.mktemp("mutated") / "m.jpg"
+        original[data.draw(st.integers(low, high))] = data.draw(st.integers(0, 255))
+    path = folder / "m.jpg"
     path.write_bytes(bytes(original))
-    try:
-        read_capture_metadata(path, "image/jpeg")
-    except RefusedFileError:
-        return
+    only_pixels = where == "pixels" or bytes(original) == pristine
+    _check_mutated_capture(path, expected, only_pixels)
+
+
+def test_capture_of_seeded_header_mutations_reaches_every_outcome(tmp_path: Path) -> None:
+    """The same checks over 300 seeded header mutations (the same files every run): they
+    must reach a full read and both damaged-file notes, so those paths are exercised."""
+    pristine = make_jpeg(gps=SYDNEY, orientation=6)
+    expected = capture(tmp_path, pristine, "image/jpeg", "original.jpg")
+    scan_data = _scan_data_offset(pristine)
+    kinds: set[str] = set()
+    for seed in range(300):
+        rng = random.Random(seed)
+        original = bytearray(pristine)
+        for _ in range(rng.randint(1, 8)):
+            original[rng.randrange(scan_data)] = rng.randrange(256)
+        path = tmp_path / "m.jpg"
+        path.write_bytes(bytes(original))
+        kinds.add(_check_mutated_capture(path, expected, bytes(original) == pristine))
+    assert kinds >= {"read", *DAMAGED_NOTES}
