@@ -245,6 +245,7 @@ def test_append_and_verify(notebook: object) -> None:
     fill(log, 50)
     assert log.verify() == 50
     entries = log.entries()
+    assert [e.seq for e in entries] == list(range(1, 51))
     assert entries[0].prev_hash == GENESIS_HASH
     assert all(b.prev_hash == a.row_hash for a, b in itertools.pairwise(entries))
     assert [e.seq for e in log.entries(incident_id=1)] == [
@@ -389,7 +390,7 @@ def test_rollback_leaves_no_custody_row(notebook: object) -> None:
 
 
 def test_nan_is_refused(notebook: object) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"^custody details cannot hold NaN or infinity$"):
         log_for(nb(notebook)).record(CustodyAction.EDIT, "incident 1", 1, {"x": float("nan")})
 
 
