@@ -225,7 +225,11 @@ def _on_sigterm(_signum: int, _frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
-def run_all(mutants: list[Mutant], jobs: int, timeout: float) -> list[Outcome]:
+def run_all(
+    mutants: list[Mutant], jobs: int, timeout: float, *, baseline: bool = False
+) -> list[Outcome]:
+    """Every mutant, `jobs` at a time. With `baseline`, each entry's tests are first run
+    unmutated: an entry whose tests do not pass as they are is broken, not killed."""
     files = source_files(ROOT)
     results: list[Outcome] = []
     parent = Path(tempfile.mkdtemp(prefix="carnet-mutants-"))
@@ -237,14 +241,32 @@ def run_all(mutants: list[Mutant], jobs: int, timeout: float) -> list[Outcome]:
             check_scratch_imports(scratch)
             trees.put(scratch)
 
+        failing: dict[tuple[str, ...], str] = {}
+
         def work(mutant: Mutant) -> Outcome:
+            if mutant.tests in failing:
+                detail = f"its tests fail without the mutant ({failing[mutant.tests]})"
+                return Outcome(mutant.name, mutant.file, BROKEN, detail, 0.0)
             scratch = trees.get()
             try:
                 return run_mutant(mutant, scratch, timeout)
             finally:
                 trees.put(scratch)
 
+        def unmutated(tests: tuple[str, ...]) -> tuple[tuple[str, ...], int | None, str]:
+            scratch = trees.get()
+            try:
+                return (tests, *_run_pytest(scratch, tests, timeout))
+            finally:
+                trees.put(scratch)
+
         with ThreadPoolExecutor(max_workers=trees.qsize()) as pool:
+            if baseline:
+                sets = list(dict.fromkeys(m.tests for m in mutants))
+                for tests, code, tail in pool.map(unmutated, sets):
+                    print(f"baseline {'ok' if code == 0 else 'FAILS'}: {' '.join(tests)}")
+                    if code != 0:
+                        failing[tests] = f"exit {code}: {tail}"
             futures = [pool.submit(work, m) for m in mutants]
             try:
                 for future in as_completed(futures):
@@ -304,6 +326,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="per mutant, s")
     parser.add_argument("--list", action="store_true", help="list the entries and exit")
     parser.add_argument(
+        "--baseline",
+        action="store_true",
+        help="first run each entry's tests unmutated (an entry they fail for is broken)",
+    )
+    parser.add_argument(
         "--check", action="store_true", help="only check that every entry applies (no pytest)"
     )
     args = parser.parse_args(argv)
@@ -325,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(mutants)} entries, {sum(p is not None for _, p in problems)} broken")
         return 0 if all(p is None for _, p in problems) else 1
     try:
-        results = run_all(mutants, args.jobs, args.timeout)
+        results = run_all(mutants, args.jobs, args.timeout, baseline=args.baseline)
     except KeyboardInterrupt:
         print("interrupted; the scratch copies are removed, the checkout is untouched")
         return 130
