@@ -9,6 +9,7 @@ leaves exactly what was written before it).
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+import app.header_store
 import app.wipe
 from app.errors import IntegrityError, WrongPassphraseError
 from app.header_store import HeaderStore
@@ -211,6 +213,33 @@ def test_rekey_killed_at_any_step_finishes_at_the_next_unlock(
         with pytest.raises((IntegrityError, WrongPassphraseError)):
             service.unlock(PASS)
         paths.header.write_bytes(after)
+
+
+def test_a_rekey_whose_final_write_is_torn_loses_nothing(
+    paths: VaultPaths, shares: MemoryShares, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first copy of the final write torn by a crash (only its first bytes reach the
+    disk), after the database went under the new key. That write must go to the copy
+    that is not the newest: the newest holds the only wrapping of the new key."""
+    service, recovery_key = make(paths, shares)
+    calls: list[int] = []
+    real = HeaderStore._in_place
+
+    def tearing(self: HeaderStore, writes: list[tuple[int, bytes]]) -> None:
+        calls.append(1)
+        if len(calls) == 2:
+            ((offset, data),) = writes
+            real(self, [(offset, data[:100])])
+            raise Crash
+        real(self, writes)
+
+    monkeypatch.setattr(HeaderStore, "_in_place", tearing)
+    with contextlib.suppress(Crash):
+        service.rekey(PASS, recovery_key)
+    monkeypatch.undo()
+    assert len(calls) == 2
+    assert titles(service, PASS) == ["Kept through everything"]
+    assert consistent(paths)
 
 
 def test_a_share_left_pending_by_a_crash_is_promoted(
@@ -481,6 +510,50 @@ def test_a_wipe_whose_disk_ignores_the_overwrite_says_so(
     monkeypatch.setattr(app.wipe.os, "pread", real_pread)
     assert not report.header_destroyed and not report.unreadable
     assert any("read back" in p for p in report.problems)
+
+
+def test_a_wipe_whose_disk_returns_other_bytes_says_so(
+    paths: VaultPaths, shares: MemoryShares, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A disk that returns neither the old header nor what was written (zeros here):
+    no key slot is in what came back, but nothing proves the overwrite reached it."""
+    make(paths, shares)
+
+    def zeros_read(fd: int, size: int, offset: int) -> bytes:
+        return bytes(size)
+
+    monkeypatch.setattr(app.wipe.os, "pread", zeros_read)
+    report = WipeService(paths, shares).erase_keys()
+    monkeypatch.undo()
+    assert not report.header_destroyed
+    assert any("not what was written" in p for p in report.problems)
+
+
+def test_every_in_place_header_write_is_fsynced(
+    paths: VaultPaths, shares: MemoryShares, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write the next step relies on (the other copy, the database rekey) must be on
+    the disk first: every in-place write of the header ends with an fsync of its file."""
+    service, _ = make(paths, shares)
+    events: list[str] = []
+    real_pwrite, real_fsync = os.pwrite, os.fsync
+
+    def pwrite(fd: int, data: bytes, offset: int) -> int:
+        events.append("write")
+        return real_pwrite(fd, data, offset)
+
+    def fsync(fd: int) -> None:
+        events.append("fsync")
+        real_fsync(fd)
+
+    monkeypatch.setattr(app.header_store.os, "pwrite", pwrite)
+    monkeypatch.setattr(app.header_store.os, "fsync", fsync)
+    service.change_passphrase(PASS, NEW)
+    monkeypatch.undo()
+    assert events.count("write") >= 2
+    assert events[-1] == "fsync"
+    assert all(b == "fsync" for a, b in itertools.pairwise(events) if a == "write")
+    assert titles(service, NEW) == ["Kept through everything"]
 
 
 def test_a_wipe_that_cannot_open_the_header_for_writing_says_so(
