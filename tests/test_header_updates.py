@@ -9,6 +9,7 @@ leaves exactly what was written before it).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import itertools
 import os
 import threading
@@ -554,6 +555,20 @@ def test_every_in_place_header_write_is_fsynced(
     assert events[-1] == "fsync"
     assert all(b == "fsync" for a, b in itertools.pairwise(events) if a == "write")
     assert titles(service, NEW) == ["Kept through everything"]
+
+
+def test_a_header_update_needs_a_higher_sequence(paths: VaultPaths, shares: MemoryShares) -> None:
+    """An update that did not raise the sequence would lose to the copy it replaces."""
+    make(paths, shares)
+    store = HeaderStore(paths.header)
+    state = store.read()
+    before = header_bytes(paths)
+    for sequence in (state.sequence, state.sequence - 1):
+        with pytest.raises(ValueError, match="higher sequence"):
+            store.write(state, dataclasses.replace(state.newest, sequence=sequence))
+        with pytest.raises(ValueError, match="higher sequence"):
+            store.write_copy(state, 1, dataclasses.replace(state.newest, sequence=sequence))
+    assert header_bytes(paths) == before
 
 
 def test_a_wipe_that_cannot_open_the_header_for_writing_says_so(

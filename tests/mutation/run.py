@@ -9,7 +9,9 @@ PYTHONPATH set to the scratch copy, then put the file back. pytest exiting 1 (a 
 failed) means the mutant was KILLED; 0 means it SURVIVED: the tests did not notice the
 check was gone. Anything else (fragment missing or not unique, a replacement that
 changes nothing, pytest exit 2/3/4/5: collection error, no tests, timeout) is a BROKEN
-entry, to be fixed, never counted as killed.
+entry, to be fixed, never counted as killed. An entry may carry `equivalent = "why"`: a
+reviewed reason why no test can tell that mutant from the original (another check makes
+it redundant); if it survives it is reported EQUIVALENT and does not fail the run.
 
 Scratch copies are made once per job from the files git knows (tracked and untracked,
 not ignored) and removed at the end, also after Ctrl-C or SIGTERM. The exit status is
@@ -41,6 +43,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = Path(__file__).resolve().parent / "catalogue.toml"
 RESULTS = ROOT / "bench-results"
 KILLED, SURVIVED, BROKEN = "killed", "survived", "broken"
+EQUIVALENT = "equivalent"  # survived, and the entry explains why no test can tell
+STATUSES = (KILLED, SURVIVED, EQUIVALENT, BROKEN)
 DEFAULT_TIMEOUT = 300.0
 _RUNNING: set[subprocess.Popen[bytes]] = set()  # pytest runs to end if we are interrupted
 _RUNNING_LOCK = threading.Lock()
@@ -54,6 +58,7 @@ class Mutant:
     original: str
     replacement: str
     tests: tuple[str, ...]
+    equivalent: str = ""  # why no test can tell this mutant from the original, if so
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,7 @@ def load_catalogue(path: Path = CATALOGUE) -> list[Mutant]:
                 original=str(raw["original"]),
                 replacement=str(raw["replacement"]),
                 tests=tuple(str(t) for t in raw["tests"]),
+                equivalent=str(raw.get("equivalent", "")),
             )
         except KeyError as exc:
             raise CatalogueError(f"entry {raw.get('name', '?')!r} lacks {exc}") from None
@@ -214,6 +220,8 @@ def run_mutant(mutant: Mutant, scratch: Path, timeout: float) -> Outcome:
         path.write_bytes(original)
     if code == 1:
         return outcome(KILLED, tail)
+    if code == 0 and mutant.equivalent:
+        return outcome(EQUIVALENT, mutant.equivalent)
     if code == 0:
         return outcome(SURVIVED, tail)
     if code is None:
@@ -298,11 +306,8 @@ def print_table(results: list[Outcome]) -> None:
     for r in results:
         detail = "" if r.status == KILLED else r.detail
         print(f"{r.name:{width}}  {r.file:{fwidth}}  {r.status:8}  {r.seconds:6.1f}  {detail}")
-    counts = {s: sum(r.status == s for r in results) for s in (KILLED, SURVIVED, BROKEN)}
-    print(
-        f"\n{counts[KILLED]} killed, {counts[SURVIVED]} survived, {counts[BROKEN]} broken"
-        f" of {len(results)}"
-    )
+    counts = {s: sum(r.status == s for r in results) for s in STATUSES}
+    print("\n" + ", ".join(f"{counts[s]} {s}" for s in STATUSES) + f" of {len(results)}")
 
 
 def write_summary(results: list[Outcome], jobs: int) -> Path:
@@ -312,7 +317,7 @@ def write_summary(results: list[Outcome], jobs: int) -> Path:
     summary = {
         "when": stamp,
         "jobs": jobs,
-        "counts": {s: sum(r.status == s for r in results) for s in (KILLED, SURVIVED, BROKEN)},
+        "counts": {s: sum(r.status == s for r in results) for s in STATUSES},
         "results": [asdict(r) for r in results],
     }
     path.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
@@ -358,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     print_table(results)
     print(f"summary: {write_summary(results, args.jobs)}")
-    return 0 if all(r.status == KILLED for r in results) else 1
+    return 0 if all(r.status in (KILLED, EQUIVALENT) for r in results) else 1
 
 
 if __name__ == "__main__":
