@@ -495,6 +495,18 @@ def test_a_wipe_whose_keyring_refuses_says_so(paths: VaultPaths, shares: MemoryS
     assert any("keyring" in p for p in report.erase.problems)
 
 
+def test_a_wipe_whose_keyring_keeps_the_share_says_so(
+    paths: VaultPaths, shares: MemoryShares, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A keyring that accepts the delete but still holds the share when asked again."""
+    make(paths, shares)
+    monkeypatch.setattr(shares, "delete", lambda vault_id: None)
+    report = WipeService(paths, shares).wipe()
+    assert report.erase.header_destroyed and report.erase.had_share
+    assert not report.share_deleted
+    assert any("still holds" in p for p in report.erase.problems)
+
+
 def test_a_wipe_whose_disk_ignores_the_overwrite_says_so(
     paths: VaultPaths, shares: MemoryShares, monkeypatch: pytest.MonkeyPatch
 ) -> None:
