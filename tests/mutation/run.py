@@ -229,7 +229,8 @@ def run_mutant(mutant: Mutant, scratch: Path, timeout: float) -> Outcome:
     return outcome(BROKEN, f"pytest exit {code}: {tail}")
 
 
-def _on_sigterm(_signum: int, _frame: FrameType | None) -> None:
+def _on_stop(_signum: int, _frame: FrameType | None) -> None:
+    """SIGTERM or SIGHUP: stop like Ctrl-C, so the scratch copies and pytest runs go."""
     raise KeyboardInterrupt
 
 
@@ -241,7 +242,8 @@ def run_all(
     files = source_files(ROOT)
     results: list[Outcome] = []
     parent = Path(tempfile.mkdtemp(prefix="carnet-mutants-"))
-    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    stops = [signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])]
+    previous = {stop: signal.signal(stop, _on_stop) for stop in stops}
     try:
         trees: queue.Queue[Path] = queue.Queue()
         for index in range(max(1, min(jobs, len(mutants)))):
@@ -293,7 +295,8 @@ def run_all(
                         _kill_group(proc)
                 raise
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for stop, handler in previous.items():
+            signal.signal(stop, handler)
         shutil.rmtree(parent, ignore_errors=True)
     order = {m.name: i for i, m in enumerate(mutants)}
     return sorted(results, key=lambda r: order[r.name])
