@@ -565,6 +565,13 @@ def test_over_long_segment_exits_4(
     assert "over-long segment" in line
 
 
+@pytest.mark.parametrize("name", [".", "..", ".hidden", "..x", " .profile"])
+def test_a_segment_never_becomes_hidden_or_a_dot_name(name: str) -> None:
+    """Found every time, not only when hypothesis happens to draw a leading dot."""
+    safe = portable_segment(name)
+    assert safe and not safe.startswith(".") and safe not in (".", "..")
+
+
 # --- hypothesis: the parsers never fail any other way -----------------------------------
 
 
