@@ -7,7 +7,7 @@ RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP     := $(VENV)/.dev-installed
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: run test lint typecheck imports pytest bench system-deps clean
+.PHONY: run test lint typecheck imports pytest bench mutants system-deps clean
 
 $(RUNTIME_STAMP): requirements.txt pyproject.toml
 	scripts/install-system-deps.sh runtime
@@ -42,6 +42,13 @@ test: lint typecheck imports pytest
 bench: $(DEV_STAMP)
 	scripts/install-system-deps.sh bench
 	$(BIN)/python -m tests.bench
+
+# Not part of `make test`: breaks each security check in turn (tests/mutation/catalogue.toml)
+# in a scratch copy of the tree and expects its tests to fail. JOBS=N runs N at a time.
+JOBS ?= 2
+mutants: $(DEV_STAMP)
+	scripts/install-system-deps.sh test
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.mutation.run --jobs $(JOBS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .hypothesis build *.egg-info

@@ -154,3 +154,14 @@ def test_encryptor_refuses_misuse() -> None:
 
 def test_known_answer_vector() -> None:
     assert open_blob(VECTOR_BLOB) == VECTOR_PLAINTEXT
+
+
+@pytest.mark.parametrize("extra", [b"\x00", b"garbage"], ids=["a zero byte", "garbage"])
+def test_bytes_after_a_full_final_chunk_are_detected(extra: bytes) -> None:
+    """A last chunk of exactly the chunk size is read whole, so bytes appended to it are
+    not swallowed by its authentication: only the check after FINAL finds them."""
+    blob = seal(bytes(range(256)) * (2 * CHUNK // 256))
+    _head, chunks = sealed_chunks(blob)
+    assert len(chunks) == 2 and len(chunks[-1]) == CHUNK + CHUNK_OVERHEAD
+    with pytest.raises(BlobIntegrityError):
+        open_blob(blob + extra)

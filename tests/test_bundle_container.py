@@ -21,7 +21,7 @@ from crypto.bundle import (
     open_bundle,
     padme,
 )
-from crypto.errors import CryptoError
+from crypto.errors import CryptoError, MalformedError
 
 CHUNK = 1024
 KEYS = [sodium.crypto_box_keypair() for _ in range(MAX_RECIPIENTS + 1)]
@@ -173,3 +173,24 @@ def test_known_answer_vector() -> None:
     assert public.hex() == VECTOR_PUBLIC
     plain = b"".join(open_bundle(io.BytesIO(VECTOR_BUNDLE), public, VECTOR_SECRET))
     assert plain == b"Carnet bundle vector"  # 20 bytes: Padmé adds nothing
+
+
+def test_a_file_with_another_magic_is_not_a_bundle() -> None:
+    """Everything else valid: the magic alone tells 'not a bundle' from 'a damaged one'."""
+    bundle = bytearray(make())
+    bundle[0] ^= 1
+    with pytest.raises(MalformedError):
+        read(bytes(bundle))
+
+
+@pytest.mark.parametrize(
+    ("offset", "value"), [(10, 0), (10, MAX_RECIPIENTS + 1), (11, 1)], ids=["0", "17", "reserved"]
+)
+def test_a_recipient_count_out_of_range_or_a_reserved_byte_is_damage(
+    offset: int, value: int
+) -> None:
+    """Not 'not addressed to you' (a count of 0 finds no stanza) but a damaged header."""
+    bundle = bytearray(make())
+    bundle[offset] = value
+    with pytest.raises(BundleIntegrityError):
+        read(bytes(bundle))

@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.errors import CarnetError, IntegrityError, UsageError
+from app.export import bundle_reader
 from app.export.bundle_reader import ReadPolicy, open_bundle_to, verify_bundle
 from app.export.names import MAX_SEGMENT_BYTES, portable_segment
 from app.export.tar_stream import printable
@@ -564,6 +565,13 @@ def test_over_long_segment_exits_4(
     assert "over-long segment" in line
 
 
+@pytest.mark.parametrize("name", [".", "..", ".hidden", "..x", " .profile"])
+def test_a_segment_never_becomes_hidden_or_a_dot_name(name: str) -> None:
+    """Found every time, not only when hypothesis happens to draw a leading dot."""
+    safe = portable_segment(name)
+    assert safe and not safe.startswith(".") and safe not in (".", "..")
+
+
 # --- hypothesis: the parsers never fail any other way -----------------------------------
 
 
@@ -646,3 +654,27 @@ def test_random_plaintext_fails_only_with_integrity_errors(data: bytes) -> None:
         bundle.write_bytes(seal(data, pair))
         with pytest.raises((IntegrityError, UsageError)):
             verify_bundle(bundle, pair, UNSIGNED_OK)
+
+
+def test_a_member_the_manifest_lists_but_the_bundle_lacks_is_refused(
+    tmp_path: Path, pair: RecipientKeyPair
+) -> None:
+    files = [("incidents.json", INCIDENTS_JSON), ("custody.jsonl", b"")]
+    bundle = crafted(tmp_path, pair, files, members=[member("incidents.json", INCIDENTS_JSON)])
+    with pytest.raises(IntegrityError, match="lacks 'custody\\.jsonl'"):
+        verify_bundle(bundle, pair, UNSIGNED_OK)
+
+
+@pytest.mark.parametrize(
+    ("cap", "message"),
+    [("MAX_MANIFEST_BYTES", "does not start with its manifest"), ("MAX_SMALL_BYTES", "too large")],
+)
+def test_members_read_into_memory_are_size_capped(
+    tmp_path: Path, pair: RecipientKeyPair, monkeypatch: pytest.MonkeyPatch, cap: str, message: str
+) -> None:
+    """The manifest and incidents.json are read whole: each has a cap (lowered here)."""
+    monkeypatch.setattr(bundle_reader, cap, 300)
+    incidents = INCIDENTS_JSON + b" " * 400
+    bundle = crafted(tmp_path, pair, [("incidents.json", incidents)])
+    with pytest.raises(IntegrityError, match=message):
+        verify_bundle(bundle, pair, UNSIGNED_OK)

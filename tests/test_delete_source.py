@@ -11,10 +11,12 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from app import fsutil
+from app.evidence import streaming
 from tests.conftest import Result, VaultFixture
 from tests.test_attachments import CHUNK, nb, new_incident, pattern
 
@@ -135,3 +137,24 @@ def test_a_failed_delete_after_the_overwrite_is_reported_as_such(
         == "overwritten with zeros, but could not be deleted: permission denied"
     )
     assert source.read_bytes() == bytes(len(data))  # truthful: zeroed, still there
+
+
+def test_a_stored_copy_that_does_not_verify_keeps_the_source(
+    notebook: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The blob read back does not give the bytes hashed at intake: the original stays."""
+    notebook = nb(notebook)
+    source = tmp_path / "statement.pdf"
+    data = pattern(2 * CHUNK + 17)
+    source.write_bytes(data)
+    real = streaming.digest
+
+    def other_bytes(*args: Any, **kwargs: Any) -> tuple[str, int]:
+        _digest, size = real(*args, **kwargs)
+        return "0" * 64, size
+
+    monkeypatch.setattr(streaming, "digest", other_bytes)
+    [outcome] = notebook.attachments.attach(new_incident(notebook), [source], delete_source=True)
+    assert not outcome.source_deleted
+    assert outcome.source_error == "the stored copy did not verify; kept"
+    assert source.read_bytes() == data

@@ -17,6 +17,7 @@ import os
 import nacl.utils
 import pytest
 
+import app.header_store
 from app.errors import CarnetError, IntegrityError, WrongPassphraseError
 from app.header_store import HeaderStore
 from app.paths import VaultPaths
@@ -233,3 +234,35 @@ def test_a_duress_unlock_killed_half_way_leaves_a_vault_that_opens(
     # The folder is still a vault: nothing asks for a new one.
     with pytest.raises(CarnetError):
         service.create("another passphrase", profile=KdfProfile.INTERACTIVE)
+
+
+def test_a_duress_unlock_whose_disk_ignores_the_erase_says_wrong_passphrase(
+    paths: VaultPaths, shares: MemoryShares, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The disk acknowledges the in-place write of the fresh header but keeps the old
+    bytes: the read-back finds the old copies, so nothing goes on as if they were erased;
+    what can be removed is, and the answer is a wrong passphrase's."""
+    service, _ = make(paths, shares, duress_passphrase=DURESS)
+    monkeypatch.setattr(app.header_store, "_write_at", lambda fd, offset, data: None)
+    with pytest.raises(WrongPassphraseError):
+        service.unlock(DURESS)
+    monkeypatch.undo()
+    assert not paths.store.exists()
+
+
+def test_recover_names_a_tampered_header_as_tampered(
+    paths: VaultPaths, shares: MemoryShares
+) -> None:
+    """Both copies changed under the MAC (checksums recomputed): the recovery slot opens,
+    the MAC does not verify, and recover says so instead of calling the key wrong."""
+    service, recovery_key = make(paths, shares)
+    data = bytearray(paths.header.read_bytes())
+    real = parse_header_file(bytes(data)).copies[0]
+    assert real is not None
+    forged = encode_copy(dataclasses.replace(real, wipe_after=real.wipe_after + 3))
+    for offset in COPY_OFFSETS:
+        data[offset : offset + len(forged)] = forged
+    paths.header.write_bytes(bytes(data))
+    with pytest.raises(IntegrityError):
+        service.recover(recovery_key, "a brand new passphrase")
+    assert paths.header.read_bytes() == bytes(data)  # nothing was rewritten

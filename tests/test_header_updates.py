@@ -9,6 +9,8 @@ leaves exactly what was written before it).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import itertools
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -16,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+import app.header_store
 import app.wipe
 from app.errors import IntegrityError, WrongPassphraseError
 from app.header_store import HeaderStore
@@ -211,6 +214,34 @@ def test_rekey_killed_at_any_step_finishes_at_the_next_unlock(
         with pytest.raises((IntegrityError, WrongPassphraseError)):
             service.unlock(PASS)
         paths.header.write_bytes(after)
+
+
+def test_a_rekey_whose_final_write_is_torn_loses_nothing(
+    paths: VaultPaths, shares: MemoryShares, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first copy of the final write torn by a crash (its checksum never reaches the
+    disk), after the database went under the new key. That write must go to the copy
+    that is not the newest: the newest holds the only wrapping of the new key."""
+    service, recovery_key = make(paths, shares)
+    calls: list[int] = []
+    real = HeaderStore._in_place
+
+    def tearing(self: HeaderStore, writes: list[tuple[int, bytes]]) -> None:
+        calls.append(1)
+        if len(calls) == 2:
+            ((offset, data),) = writes
+            real(self, [(offset, data[:300])])  # the slots and the new sequence, no checksum
+            raise Crash
+        real(self, writes)
+
+    monkeypatch.setattr(HeaderStore, "_in_place", tearing)
+    with contextlib.suppress(Crash):
+        service.rekey(PASS, recovery_key)
+    monkeypatch.undo()
+    assert len(calls) == 2
+    assert None in HeaderStore(paths.header).read().copies  # one copy really is torn
+    assert titles(service, PASS) == ["Kept through everything"]
+    assert consistent(paths)
 
 
 def test_a_share_left_pending_by_a_crash_is_promoted(
@@ -465,6 +496,18 @@ def test_a_wipe_whose_keyring_refuses_says_so(paths: VaultPaths, shares: MemoryS
     assert any("keyring" in p for p in report.erase.problems)
 
 
+def test_a_wipe_whose_keyring_keeps_the_share_says_so(
+    paths: VaultPaths, shares: MemoryShares, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A keyring that accepts the delete but still holds the share when asked again."""
+    make(paths, shares)
+    monkeypatch.setattr(shares, "delete", lambda vault_id: None)
+    report = WipeService(paths, shares).wipe()
+    assert report.erase.header_destroyed and report.erase.had_share
+    assert not report.share_deleted
+    assert any("still holds" in p for p in report.erase.problems)
+
+
 def test_a_wipe_whose_disk_ignores_the_overwrite_says_so(
     paths: VaultPaths, shares: MemoryShares, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -481,6 +524,64 @@ def test_a_wipe_whose_disk_ignores_the_overwrite_says_so(
     monkeypatch.setattr(app.wipe.os, "pread", real_pread)
     assert not report.header_destroyed and not report.unreadable
     assert any("read back" in p for p in report.problems)
+
+
+def test_a_wipe_whose_disk_returns_other_bytes_says_so(
+    paths: VaultPaths, shares: MemoryShares, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A disk that returns neither the old header nor what was written (zeros here):
+    no key slot is in what came back, but nothing proves the overwrite reached it."""
+    make(paths, shares)
+
+    def zeros_read(fd: int, size: int, offset: int) -> bytes:
+        return bytes(size)
+
+    monkeypatch.setattr(app.wipe.os, "pread", zeros_read)
+    report = WipeService(paths, shares).erase_keys()
+    monkeypatch.undo()
+    assert not report.header_destroyed
+    assert any("not what was written" in p for p in report.problems)
+
+
+def test_every_in_place_header_write_is_fsynced(
+    paths: VaultPaths, shares: MemoryShares, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write the next step relies on (the other copy, the database rekey) must be on
+    the disk first: every in-place write of the header ends with an fsync of its file."""
+    service, _ = make(paths, shares)
+    events: list[str] = []
+    real_pwrite, real_fsync = os.pwrite, os.fsync
+
+    def pwrite(fd: int, data: bytes, offset: int) -> int:
+        events.append("write")
+        return real_pwrite(fd, data, offset)
+
+    def fsync(fd: int) -> None:
+        events.append("fsync")
+        real_fsync(fd)
+
+    monkeypatch.setattr(app.header_store.os, "pwrite", pwrite)
+    monkeypatch.setattr(app.header_store.os, "fsync", fsync)
+    service.change_passphrase(PASS, NEW)
+    monkeypatch.undo()
+    assert events.count("write") >= 2
+    assert events[-1] == "fsync"
+    assert all(b == "fsync" for a, b in itertools.pairwise(events) if a == "write")
+    assert titles(service, NEW) == ["Kept through everything"]
+
+
+def test_a_header_update_needs_a_higher_sequence(paths: VaultPaths, shares: MemoryShares) -> None:
+    """An update that did not raise the sequence would lose to the copy it replaces."""
+    make(paths, shares)
+    store = HeaderStore(paths.header)
+    state = store.read()
+    before = header_bytes(paths)
+    for sequence in (state.sequence, state.sequence - 1):
+        with pytest.raises(ValueError, match="higher sequence"):
+            store.write(state, dataclasses.replace(state.newest, sequence=sequence))
+        with pytest.raises(ValueError, match="higher sequence"):
+            store.write_copy(state, 1, dataclasses.replace(state.newest, sequence=sequence))
+    assert header_bytes(paths) == before
 
 
 def test_a_wipe_that_cannot_open_the_header_for_writing_says_so(

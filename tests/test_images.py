@@ -15,7 +15,7 @@ from PIL import Image, TiffImagePlugin
 
 from app.errors import RefusedFileError
 from app.evidence.capture import CaptureMetadata, _gps_fields, read_capture_metadata
-from app.evidence.images import MAX_STRIP_BYTES, StrippedImage, strip_image
+from app.evidence.images import MAX_STRIP_BYTES, StrippedImage, check_pixels, strip_image
 from tests.image_factory import (
     CANARY_MAKE,
     CANARY_MODEL,
@@ -631,3 +631,12 @@ def test_capture_of_seeded_header_mutations_reaches_every_outcome(tmp_path: Path
         path.write_bytes(bytes(original))
         kinds.add(_check_mutated_capture(path, expected, bytes(original) == pristine))
     assert kinds >= {"read", *DAMAGED_NOTES}
+
+
+def test_pixels_above_the_limit_are_refused_even_without_pillow_s_warning() -> None:
+    """check_pixels is the guard that does not depend on a warnings filter."""
+    limit = Image.MAX_IMAGE_PIXELS
+    assert limit is not None
+    check_pixels("photo.jpg", (limit, 1))
+    with pytest.raises(RefusedFileError, match="decompression bomb"):
+        check_pixels("photo.jpg", (limit + 1, 1))

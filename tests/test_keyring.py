@@ -324,3 +324,20 @@ def test_no_keyring_flag_stores_nothing_even_with_a_keyring(
     listed = list_with(elsewhere, PASSPHRASE)
     assert listed.code == 0, listed.err
     assert incident_id in listed.out
+
+
+def test_a_keyring_entry_that_is_no_share_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text of the wrong size (or not base64) under the vault's name is not a share."""
+    import keyring
+
+    from app.device_share import SHARE_BYTES, KeyringDeviceShares
+
+    shares = KeyringDeviceShares()
+    monkeypatch.setattr(KeyringDeviceShares, "available", lambda self: True)
+    stored = {"text": base64.b64encode(bytes(SHARE_BYTES - 1)).decode()}
+    monkeypatch.setattr(keyring, "get_password", lambda service, name: stored["text"])
+    assert shares.get(bytes(16)) is None
+    stored["text"] = "not base64!"
+    assert shares.get(bytes(16)) is None
+    stored["text"] = base64.b64encode(bytes(SHARE_BYTES)).decode()
+    assert shares.get(bytes(16)) == bytes(SHARE_BYTES)

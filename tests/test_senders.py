@@ -87,3 +87,15 @@ def test_any_file_parses_or_is_refused_as_usage(data: bytes) -> None:
         except UsageError:
             return
         assert all(canonical_fingerprint(s.fingerprint) == s.fingerprint for s in senders)
+
+
+def test_a_fingerprint_or_name_already_known_is_refused(key_file: Path) -> None:
+    """One fingerprint under two names would make `bundle verify` name the sender
+    ambiguously; the file stays as it was."""
+    add_sender(key_file, "Amani", FINGERPRINT)
+    before = senders_path(key_file).read_bytes()
+    with pytest.raises(UsageError, match="already known as 'Amani'"):
+        add_sender(key_file, "Baraka", FINGERPRINT)
+    with pytest.raises(UsageError, match="named 'Amani' is already known"):
+        add_sender(key_file, "amani", FINGERPRINT.replace("0123", "3210"))
+    assert senders_path(key_file).read_bytes() == before

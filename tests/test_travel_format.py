@@ -139,10 +139,14 @@ def _craft(
     owner: OwnerSigner | None = None,
     owner_signed: bool = True,
     version: int = VERSION,
+    hashed: dict[str, bytes] | None = None,
+    device_signature: bytes | None = None,
 ) -> Path:
     """A backup with these members, a manifest listing them, signed by a fresh device key
     and by `owner` (by default the owner key of `key`, as the owner's vault would sign;
-    with `owner_signed` False there is no owner signature at all, as in format 1)."""
+    with `owner_signed` False there is no owner signature at all, as in format 1).
+    `hashed` gives other bytes whose SHA-256 the manifest lists for a path, and
+    `device_signature` other bytes for the device signature."""
     signer = DeviceSigner(bytes(32))
     if owner is None:
         owner = OwnerSigner(backup_signing_seed(key))
@@ -158,7 +162,11 @@ def _craft(
             "incidents": 1,
             "attachments": 1,
             "entries": [
-                {"path": n, "size": len(d), "sha256": hashlib.sha256(d).hexdigest()}
+                {
+                    "path": n,
+                    "size": len(d),
+                    "sha256": hashlib.sha256((hashed or {}).get(n, d)).hexdigest(),
+                }
                 for n, d in members
             ],
         }
@@ -166,7 +174,8 @@ def _craft(
 
     def fill(tar: tarfile.TarFile) -> None:
         add_bytes(tar, MANIFEST, manifest_bytes, CRAFTED_AT)
-        add_bytes(tar, SIGNATURE, signer.sign(manifest_bytes), CRAFTED_AT)
+        signature = device_signature or signer.sign(manifest_bytes)
+        add_bytes(tar, SIGNATURE, signature, CRAFTED_AT)
         if owner_signed:
             add_bytes(tar, OWNER_SIGNATURE, owner.sign_manifest(manifest_bytes), CRAFTED_AT)
         for name, data in members:
@@ -238,6 +247,7 @@ def test_a_faithful_re_seal_restores(made: tuple[bytes, bytes, Path]) -> None:
         ("file before the database", "out of place"),
         ("nested value", "unknown kind"),
         ("broken foreign key", "do not fit together"),
+        ("a file twice", "twice"),
     ],
 )
 def test_crafted_backups_are_refused(
@@ -266,6 +276,8 @@ def test_crafted_backups_are_refused(
         links = ("files/" + "1" * 32,)
     elif case == "nested value":
         tables["incidents"]["rows"][0][2] = {"nested": [1]}
+    elif case == "a file twice":
+        files.append(files[0])
     elif case == "broken foreign key":
         tables["attachments"]["rows"][0][tables["attachments"]["columns"].index("incident_id")] = 99
     database_bytes = json.dumps(database).encode()
@@ -378,3 +390,20 @@ def test_a_recovery_key_restore_opens_only_with_that_key_s_own_pair(
             use_keyring=False,
         )
     assert not (root / "mismatched").exists()
+
+
+@pytest.mark.parametrize("change", ["database hash", "device signature"])
+def test_a_backup_whose_signed_manifest_does_not_fit_is_refused(
+    made: tuple[bytes, bytes, Path], change: str
+) -> None:
+    """The owner signature is good; the database's hash in the manifest, or the device
+    signature over the manifest, is not."""
+    key, good, root = made
+    records = _records(_payload(good, key))
+    if change == "database hash":
+        path = _craft(root, key, records, hashed={DATABASE: b"another database"})
+        match = "database differs from its manifest"
+    else:
+        path = _craft(root, key, records, device_signature=bytes(64))
+        match = "signature does not verify"
+    _restore_refused(root, key, path, match)

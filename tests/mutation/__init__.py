@@ -1,0 +1,1 @@
+"""A curated mutation run over the security checks (`make mutants`); see run.py."""
