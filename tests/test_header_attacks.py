@@ -180,22 +180,19 @@ def test_a_duress_unlock_that_cannot_erase_destroys_what_it_can_and_says_wrong_p
     service, _ = make(paths, shares, duress_passphrase=DURESS)
     real_open = os.open
 
-    def refusing(path: object, flags: int, *args: object) -> int:
+    def refusing(path: object, flags: int, *args: object, **kwargs: object) -> int:
         if str(path) == str(paths.header) and flags & (os.O_WRONLY | os.O_RDWR):
             raise PermissionError(13, "Permission denied")
-        return real_open(path, flags, *args)  # type: ignore[arg-type]
+        return real_open(path, flags, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(os, "open", refusing)
     with pytest.raises(WrongPassphraseError):
         service.unlock(DURESS)
     monkeypatch.undo()
     assert not paths.store.exists()
-    assert (
-        not [p for p in paths.root.iterdir() if p.name.startswith(STASH_PREFIX)]
-        if (paths.root.exists())
-        else True
-    )
-    assert len(shares.entries) == 0
+    left = list(paths.root.iterdir()) if paths.root.exists() else []
+    assert [p.name for p in left if p.name.startswith((STASH_PREFIX, FRESH_PREFIX))] == []
+    assert shares.entries == {}  # the old share and the fresh vault's alike
 
 
 @pytest.mark.parametrize("where", ["building", "moving-in"])

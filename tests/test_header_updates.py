@@ -187,13 +187,11 @@ def test_rekey_killed_at_any_step_finishes_at_the_next_unlock(
 
         monkeypatch.setattr(Database, "rekey", killed_before_rekey)
     elif crash_at == "promote":
-        real = VaultService._promote_share
 
         def crashing(self: VaultService, vault_id: bytes, share: bytes) -> None:
             raise Crash
 
         monkeypatch.setattr(VaultService, "_promote_share", crashing)
-        del real
     else:
         crash_on_write(monkeypatch, int(crash_at))
     with contextlib.suppress(Crash):
@@ -590,10 +588,10 @@ def test_a_wipe_that_cannot_open_the_header_for_writing_says_so(
     make(paths, shares)
     real_open = os.open
 
-    def read_only(path: object, flags: int, *args: object) -> int:
+    def read_only(path: object, flags: int, *args: object, **kwargs: object) -> int:
         if str(path).endswith("header") and flags & (os.O_WRONLY | os.O_RDWR):
             raise OSError(30, "Read-only file system")
-        return real_open(path, flags, *args)  # type: ignore[arg-type]
+        return real_open(path, flags, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(app.wipe.os, "open", read_only)
     report = WipeService(paths, shares).erase_keys()
