@@ -17,7 +17,7 @@ from app.incidents import IncidentService
 from app.interventions import InterventionService
 from app.people import PersonService
 from app.search import SearchService
-from app.vault import VaultSession
+from app.session import VaultSession
 from crypto.signing import PURPOSE_SIGNING_SEED, DeviceSigner
 
 

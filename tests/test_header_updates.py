@@ -24,8 +24,9 @@ from app.errors import IntegrityError, WrongPassphraseError
 from app.header_store import HeaderStore
 from app.notebook import Notebook
 from app.paths import VaultPaths
+from app.session import VaultSession
 from app.store.database import Database
-from app.vault import UPGRADE_NOTICE, VaultService, VaultSession
+from app.vault import UPGRADE_NOTICE, VaultService
 from app.wipe import STASH_PREFIX, WipeService
 from crypto.header import VERSION_1, VERSION_WITH_LOCKOUT
 from crypto.header_file import FILE_BYTES, parse_header_file

@@ -12,7 +12,8 @@ from app.device_share import KeyringDeviceShares
 from app.notebook import Notebook
 from app.paths import resolve_vault_dir
 from app.progress import Progress
-from app.vault import VaultService, VaultSession
+from app.session import VaultSession
+from app.vault import VaultService
 
 Subcommands: TypeAlias = "argparse._SubParsersAction[Any]"
 

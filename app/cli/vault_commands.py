@@ -6,7 +6,7 @@ import argparse
 
 from app.cli.context import Context, Subcommands
 from app.device_share import NoDeviceShares
-from app.vault import CreatedVault
+from app.session import CreatedVault
 from crypto.kdf import KdfProfile
 
 

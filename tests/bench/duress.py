@@ -50,7 +50,8 @@ from app.errors import WrongPassphraseError
 from app.models import IncidentInput
 from app.notebook import Notebook
 from app.paths import VaultPaths
-from app.vault import VaultService, VaultSession
+from app.session import VaultSession
+from app.vault import VaultService
 from app.wipe import own_trace_dirs
 from crypto.kdf import KdfProfile
 from tests.bench.common import (
