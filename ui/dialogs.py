@@ -37,6 +37,7 @@ class Dialogs:
     def __init__(self) -> None:
         self._answers: deque[object] = deque()
         self._open: list[QDialog] = []
+        self.depth = 0  # dialogs whose event loop is still on the stack
         self.shown: list[str] = []  # the text of every message shown, for tests
 
     # -- for tests -------------------------------------------------------------------
@@ -64,9 +65,11 @@ class Dialogs:
     def run(self, dialog: QDialog) -> int:
         """Run any modal dialog of the app so that a lock can close it."""
         self._open.append(dialog)
+        self.depth += 1
         try:
             return int(dialog.exec())
         finally:
+            self.depth -= 1
             if dialog in self._open:
                 self._open.remove(dialog)
 

@@ -8,8 +8,6 @@ Exceptions that are not Carnet's are never shown as they are: their text could h
 
 from __future__ import annotations
 
-import sqlite3
-
 from PySide6.QtCore import QCoreApplication
 
 from app.errors import (
@@ -60,7 +58,7 @@ def message_for(exc: BaseException) -> str:
         return _t("Sending failed: {detail}").format(detail=exc.message)
     if isinstance(exc, CarnetError):
         return _t("This could not be done: {detail}").format(detail=exc.message)
-    if isinstance(exc, sqlite3.Error) or type(exc).__module__.startswith("sqlcipher3"):
+    if type(exc).__module__.startswith(("sqlcipher3", "sqlite3")):
         return _t("The notebook's database reported an error. Nothing was changed.")
     if isinstance(exc, OSError):
         return _t("The disk refused the change (is it full or read-only?). Nothing was changed.")

@@ -9,7 +9,7 @@ the core, so this window cannot tell the two apart either.
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ui.widgets.busy import BusyBar
@@ -24,6 +24,7 @@ class UnlockWindow(QWidget):
     unlock_requested = Signal(str)
     recovery_requested = Signal()
     settings_requested = Signal()
+    quit_requested = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -72,8 +73,13 @@ class UnlockWindow(QWidget):
         self.settings_button.clicked.connect(self.settings_requested)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.passphrase.clear)
 
-    def showEvent(self, event: object) -> None:  # noqa: N802 - Qt's name
-        super().showEvent(event)  # type: ignore[arg-type]
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        super().closeEvent(event)
+        if event.spontaneous():  # the person closed it, not the app swapping windows
+            self.quit_requested.emit()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
         self.passphrase.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
 
     def _unlock(self) -> None:
