@@ -33,7 +33,7 @@ translations: $(QM)
 resources/translations/%.qm: resources/translations/%.ts $(RUNTIME_STAMP)
 	$(BIN)/pyside6-lrelease -silent $< -qm $@
 translations-update: $(RUNTIME_STAMP)
-	$(BIN)/pyside6-lupdate -silent -no-obsolete -locations none $$(find ui -name '*.py' | sort) -ts $(TS)
+	$(BIN)/pyside6-lupdate -silent -no-obsolete -tr-function-alias tr+=_t -locations none $$(find ui -name '*.py' | sort) -ts $(TS)
 
 # Every window in English, French and Arabic, offscreen, into docs/screenshots/.
 screenshots: $(DEV_STAMP) translations

@@ -31,6 +31,7 @@ from ui.context import UiContext
 from ui.dialogs import Dialogs
 from ui.errors import message_for
 from ui.i18n import Translations
+from ui.i18n import ui_text as _t
 from ui.locking import IdleLock, ScreenLockListener
 from ui.windows.first_run import FirstRunWizard, VaultChoices
 from ui.windows.main_window import MainWindow
@@ -38,10 +39,6 @@ from ui.windows.recovery import RecoveryDialog
 from ui.windows.settings import SettingsDialog
 from ui.windows.unlock import UnlockWindow
 from ui.workers import WorkerPool
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("CarnetApp", text)
 
 
 class State(enum.Enum):
@@ -218,9 +215,7 @@ class CarnetApp(QObject):
             self.unlock_window.show_failure(message_for(exc))
 
     def show_recovery(self, *, missing_share: bool) -> None:
-        dialog = RecoveryDialog(
-            self.opener.min_passphrase_chars, missing_share, self.unlock_window
-        )
+        dialog = RecoveryDialog(self.opener.min_passphrase_chars, missing_share, self.unlock_window)
 
         def recover(key: str, passphrase: str) -> None:
             self.workers.start(

@@ -14,12 +14,14 @@ from __future__ import annotations
 from collections import deque
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSettings, Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 # Where QSettings would write (QtProject.conf holds the file dialog's last folder and
 # history): a path under a character device, which no one can create, so every write
 # fails quietly and nothing reaches the disk.
+from ui.i18n import ui_text as _t
+
 _NOWHERE = "/dev/null/carnet-no-settings"
 
 
@@ -27,10 +29,6 @@ def keep_qt_settings_off_disk() -> None:
     for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
         for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
             QSettings.setPath(fmt, scope, _NOWHERE)
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Dialogs", text)
 
 
 class Dialogs:

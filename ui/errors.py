@@ -8,8 +8,6 @@ Exceptions that are not Carnet's are never shown as they are: their text could h
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
-
 from app.errors import (
     CancelledError,
     CannotUnlockError,
@@ -23,10 +21,7 @@ from app.errors import (
     VaultNotFoundError,
     WipeIncompleteError,
 )
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Errors", text)
+from ui.i18n import ui_text as _t
 
 
 def message_for(exc: BaseException) -> str:

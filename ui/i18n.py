@@ -22,6 +22,14 @@ LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español", "ar": "�
 PSEUDO = "xx"
 
 
+def ui_text(text: str) -> str:
+    """A user-visible string, translated. Modules import it as `_t`, which lupdate is told
+    to read as `tr` (Makefile: -tr-function-alias tr+=_t); such strings share the one
+    unnamed context lupdate gives them. Plurals use QCoreApplication.translate() with an
+    explicit context and a count instead."""
+    return QCoreApplication.translate("", text)
+
+
 class Translations:
     """The translators installed in the application, swapped as a whole."""
 

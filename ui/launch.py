@@ -27,7 +27,8 @@ def launch_gui(vault_dir: str | None = None) -> int:
     QApplication.setOrganizationName("Carnet")
     QApplication.setDesktopFileName("carnet")
     qapp = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(qapp, QApplication)
+    if not isinstance(qapp, QApplication):
+        raise RuntimeError("another kind of Qt application is already running")
     qapp.setQuitOnLastWindowClosed(False)  # the app quits itself, after locking
     app = CarnetApp(qapp, NotebookOpener(resolve_vault_dir(vault_dir)), preferences_path())
     app.start()

@@ -41,7 +41,7 @@ class Worker(QRunnable):
     def run(self) -> None:
         try:
             result = self._job(self._progress, self.cancel_token)
-        except BaseException as exc:  # noqa: BLE001 - reported to the GUI thread, not lost
+        except BaseException as exc:
             self.signals.failed.emit(exc)
         else:
             self.signals.succeeded.emit(result)

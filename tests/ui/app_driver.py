@@ -43,7 +43,7 @@ def make_app(
     opener = NotebookOpener(VaultPaths(root / "vault"), NoDeviceShares(), "interactive")
     prefs = root / "preferences.json"
     if language != "en":
-        prefs.write_text('{"language": "%s"}' % language, encoding="utf-8")
+        prefs.write_text(f'{{"language": "{language}"}}', encoding="utf-8")
     return CarnetApp(
         qapp,
         opener,
@@ -74,7 +74,7 @@ def create_through_wizard(
     wait_until(lambda: wizard.currentPage() is wizard.key_page)
     if finish:
         key_page = wizard.key_page
-        group = key_page.key.text().split("-")[key_page._asked]  # noqa: SLF001 - as a reader would
+        group = key_page.key.text().split("-")[key_page._asked]
         QTest.keyClicks(key_page.confirm, group)
         wizard.button(QWizard.WizardButton.FinishButton).click()
         wait_until(lambda: app.state is State.UNLOCKED)

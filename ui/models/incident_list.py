@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TR_NOOP,
     QAbstractTableModel,
-    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -19,14 +19,15 @@ from PySide6.QtCore import (
 
 from app.incident_list import IncidentFilter, IncidentLister, IncidentRow, SortKey
 from app.vocabulary import vocabularies
+from ui.i18n import ui_text as _t
 
 PAGE_ROWS = 200
 COLUMNS: tuple[tuple[str, SortKey], ...] = (
-    ("Title", SortKey.TITLE),
-    ("Date", SortKey.DATE),
-    ("Status", SortKey.STATUS),
-    ("Country", SortKey.COUNTRY),
-    ("Updated", SortKey.UPDATED),
+    (QT_TR_NOOP("Title"), SortKey.TITLE),
+    (QT_TR_NOOP("Date"), SortKey.DATE),
+    (QT_TR_NOOP("Status"), SortKey.STATUS),
+    (QT_TR_NOOP("Country"), SortKey.COUNTRY),
+    (QT_TR_NOOP("Updated"), SortKey.UPDATED),
 )
 
 Index = QModelIndex | QPersistentModelIndex
@@ -49,13 +50,13 @@ class IncidentListModel(QAbstractTableModel):
         return "IncidentListModel()"
 
     # -- what the view asks ----------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(  # noqa: N802
+    def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if (
@@ -63,7 +64,7 @@ class IncidentListModel(QAbstractTableModel):
             and role == Qt.ItemDataRole.DisplayRole
             and 0 <= section < len(COLUMNS)
         ):
-            return QCoreApplication.translate("IncidentListModel", COLUMNS[section][0])
+            return _t(COLUMNS[section][0])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -86,10 +87,10 @@ class IncidentListModel(QAbstractTableModel):
             return vocab.countries.label(row.country, self._language) if row.country else ""
         return row.updated_at[:10]
 
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: N802, B008
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and not self._exhausted
 
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: N802, B008
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid() or self._exhausted or self._fetching:
             return
         self._fetching = True

@@ -8,7 +8,7 @@ was.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QItemSelection, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -26,13 +26,10 @@ from app.incident_list import IncidentFilter
 from app.vocabulary import Vocabulary, vocabularies
 from ui.context import UiContext
 from ui.errors import message_for
+from ui.i18n import ui_text as _t
 from ui.models.incident_list import IncidentListModel
 
 SEARCH_DELAY_MS = 150
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("IncidentListView", text)
 
 
 class IncidentListView(QWidget):

@@ -3,19 +3,16 @@ evidence, custody. Each tab is a view of ui/views/ following the same contract."
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 from ui.context import UiContext
+from ui.i18n import ui_text as _t
 from ui.views.custody import CustodyView
 from ui.views.evidence import EvidenceView
 from ui.views.incident_editor import IncidentEditor
 from ui.views.interventions import InterventionsView
 from ui.views.people import PeopleView
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("IncidentPanel", text)
 
 
 class IncidentPanel(QTabWidget):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QProgressBar, QWidget
+
+from ui.i18n import ui_text as _t
 
 
 class BusyBar(QProgressBar):
@@ -11,6 +12,6 @@ class BusyBar(QProgressBar):
         super().__init__(parent)
         self.setRange(0, 0)  # Qt animates a range of 0..0 as "busy"
         self.setTextVisible(False)
-        self.setAccessibleName(QCoreApplication.translate("BusyBar", "Working"))
+        self.setAccessibleName(_t("Working"))
         self.setMaximumHeight(8)
         self.hide()

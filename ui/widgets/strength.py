@@ -9,15 +9,13 @@ and never on the GUI thread. Typing is debounced so a fast typist queues no back
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QWidget
+
+from ui.i18n import ui_text as _t
 
 MAX_SCORED_CHARS = 72
 DEBOUNCE_MS = 250
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("StrengthHint", text)
 
 
 def score_of(passphrase: str) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -29,13 +29,10 @@ from PySide6.QtWidgets import (
 )
 
 from ui.i18n import LANGUAGE_NAMES
+from ui.i18n import ui_text as _t
 from ui.widgets.busy import BusyBar
 from ui.widgets.secret_field import SecretField
 from ui.widgets.strength import StrengthHint
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("FirstRun", text)
 
 
 @dataclass(frozen=True, repr=False)
@@ -122,7 +119,7 @@ class PassphrasePage(QWizardPage):
             self.problem.setText("")
         self.completeChanged.emit()
 
-    def isComplete(self) -> bool:  # noqa: N802 - Qt's name
+    def isComplete(self) -> bool:
         first = self.first.text()
         return len(first) >= self.min_chars and first == self.second.text()
 
@@ -217,7 +214,7 @@ class SafetyPage(QWizardPage):
         wizard = self.wizard()
         return wizard.passphrase_page.first.text() if isinstance(wizard, FirstRunWizard) else None
 
-    def isComplete(self) -> bool:  # noqa: N802 - Qt's name
+    def isComplete(self) -> bool:
         return self._problem() is None
 
 
@@ -234,7 +231,7 @@ class CreatingPage(QWizardPage):
         layout.addWidget(self.busy)
         self.created = False
 
-    def isComplete(self) -> bool:  # noqa: N802 - Qt's name
+    def isComplete(self) -> bool:
         return self.created
 
 
@@ -283,7 +280,7 @@ class RecoveryKeyPage(QWizardPage):
             _t("To check you wrote it down, type group number {n}:").format(n=self._asked + 1)
         )
 
-    def isComplete(self) -> bool:  # noqa: N802 - Qt's name
+    def isComplete(self) -> bool:
         if not self._groups:
             return False
         typed = self.confirm.text().strip().upper()

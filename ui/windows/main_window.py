@@ -7,17 +7,14 @@ first); minimising locks when the person chose that.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QSplitter, QToolBar, QWidget
+from PySide6.QtWidgets import QMainWindow, QSplitter, QToolBar
 
 from ui.context import UiContext
+from ui.i18n import ui_text as _t
 from ui.views.incident_list import IncidentListView
 from ui.views.incident_panel import IncidentPanel
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("MainWindow", text)
 
 
 class MainWindow(QMainWindow):
@@ -84,7 +81,7 @@ class MainWindow(QMainWindow):
     def discard_edits(self) -> None:
         self.panel.discard_edits()
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+    def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if (
             event.type() == QEvent.Type.WindowStateChange
@@ -93,13 +90,16 @@ class MainWindow(QMainWindow):
         ):
             self.lock_requested.emit("minimise")
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
-        if self.isVisible() and self.has_unsaved_changes():
-            if not self.ctx.dialogs.confirm(
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if (
+            self.isVisible()
+            and self.has_unsaved_changes()
+            and not self.ctx.dialogs.confirm(
                 self, _t("The incident has changes that are not saved. Quit anyway?"), _t("Quit")
-            ):
-                event.ignore()
-                return
+            )
+        ):
+            event.ignore()
+            return
         event.accept()
         if self.isVisible():
             self.quit_requested.emit()

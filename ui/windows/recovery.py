@@ -7,7 +7,7 @@ no longer holds the device share the notebook needs.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -17,12 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.i18n import ui_text as _t
 from ui.widgets.busy import BusyBar
 from ui.widgets.secret_field import SecretField
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("RecoveryDialog", text)
 
 
 class RecoveryDialog(QDialog):

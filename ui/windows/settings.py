@@ -23,13 +23,10 @@ from PySide6.QtWidgets import (
 
 from app.preferences import Preferences
 from ui.i18n import LANGUAGE_NAMES
+from ui.i18n import ui_text as _t
 from ui.locking import Availability
 
 LOCK_CHOICES: tuple[int | None, ...] = (1, 5, 15, 30, 60, None)
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("SettingsDialog", text)
 
 
 class SettingsDialog(QDialog):

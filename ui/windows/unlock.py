@@ -8,16 +8,13 @@ the core, so this window cannot tell the two apart either.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from ui.i18n import ui_text as _t
 from ui.widgets.busy import BusyBar
 from ui.widgets.secret_field import SecretField
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("UnlockWindow", text)
 
 
 class UnlockWindow(QWidget):
@@ -73,12 +70,12 @@ class UnlockWindow(QWidget):
         self.settings_button.clicked.connect(self.settings_requested)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.passphrase.clear)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event: QCloseEvent) -> None:
         super().closeEvent(event)
         if event.spontaneous():  # the person closed it, not the app swapping windows
             self.quit_requested.emit()
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.passphrase.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
 
