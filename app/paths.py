@@ -49,3 +49,9 @@ def resolve_vault_dir(explicit: str | os.PathLike[str] | None) -> VaultPaths:
     if from_env:
         return VaultPaths(Path(from_env).expanduser())
     return VaultPaths(default_vault_dir())
+
+
+def preferences_path() -> Path:
+    """The desktop app's preferences (app/preferences.py): inside Carnet's config
+    folder, which the wipe removes with the rest of Carnet's traces."""
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "preferences.json"
