@@ -13,21 +13,30 @@ from PySide6.QtCore import (
     QT_TR_NOOP,
     QAbstractTableModel,
     QModelIndex,
+    QLocale,
     QPersistentModelIndex,
     Qt,
 )
 
-from app.incident_list import IncidentFilter, IncidentLister, IncidentRow, SortKey
+from app.incident_list import (
+    DEFAULT_SORT,
+    IncidentFilter,
+    IncidentLister,
+    IncidentRow,
+    IncidentSort,
+    ListCursor,
+)
 from app.vocabulary import vocabularies
 from ui.i18n import ui_text as _t
 
 PAGE_ROWS = 200
-COLUMNS: tuple[tuple[str, SortKey], ...] = (
-    (QT_TR_NOOP("Title"), SortKey.TITLE),
-    (QT_TR_NOOP("Date"), SortKey.DATE),
-    (QT_TR_NOOP("Status"), SortKey.STATUS),
-    (QT_TR_NOOP("Country"), SortKey.COUNTRY),
-    (QT_TR_NOOP("Updated"), SortKey.UPDATED),
+COLUMNS: tuple[tuple[str, IncidentSort], ...] = (
+    (QT_TR_NOOP("No."), IncidentSort.RECORDED),
+    (QT_TR_NOOP("Title"), IncidentSort.TITLE),
+    (QT_TR_NOOP("Date"), IncidentSort.DATE),
+    (QT_TR_NOOP("Status"), IncidentSort.STATUS),
+    (QT_TR_NOOP("Country"), IncidentSort.COUNTRY),
+    (QT_TR_NOOP("Updated"), IncidentSort.UPDATED),
 )
 
 Index = QModelIndex | QPersistentModelIndex
@@ -39,10 +48,10 @@ class IncidentListModel(QAbstractTableModel):
         self._lister = lister
         self._language = language
         self._filter = IncidentFilter()
-        self._sort = SortKey.DATE
+        self._sort = DEFAULT_SORT
         self._descending = True
         self._rows: list[IncidentRow] = []
-        self._cursor: Any = None
+        self._cursor: ListCursor | None = None
         self._exhausted = False
         self._fetching = False
 
@@ -77,13 +86,15 @@ class IncidentListModel(QAbstractTableModel):
             return None
         vocab = vocabularies()
         column = COLUMNS[index.column()][1]
-        if column is SortKey.TITLE:
+        if column is IncidentSort.RECORDED:
+            return QLocale().toString(row.id)
+        if column is IncidentSort.TITLE:
             return row.title
-        if column is SortKey.DATE:
+        if column is IncidentSort.DATE:
             return row.date or ""
-        if column is SortKey.STATUS:
+        if column is IncidentSort.STATUS:
             return vocab.statuses.label(row.status, self._language)
-        if column is SortKey.COUNTRY:
+        if column is IncidentSort.COUNTRY:
             return vocab.countries.label(row.country, self._language) if row.country else ""
         return row.updated_at[:10]
 
