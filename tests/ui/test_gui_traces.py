@@ -22,13 +22,20 @@ import pytest
 from tests.conftest import ROOT, CarnetEnv
 
 CANARY = "Heron-Canary-8812"
+STRACE = ("strace", "-f", "-qq", "-e", "trace=socket,connect", "-o")
 
 
 def _run_journey(cenv: CarnetEnv, strace_log: Path | None) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "tests.ui.journey_child", str(cenv.root / "work"), CANARY]
     if strace_log is not None:
-        command = ["strace", "-f", "-qq", "-e", "trace=socket,connect", "-o", str(strace_log)]
-        command += [sys.executable, "-m", "tests.ui.journey_child", str(cenv.root / "work")]
+        command = [
+            *STRACE,
+            str(strace_log),
+            sys.executable,
+            "-m",
+            "tests.ui.journey_child",
+            str(cenv.root / "work"),
+        ]
         command += [CANARY]
     (cenv.root / "work").mkdir()
     return subprocess.run(
@@ -56,8 +63,18 @@ def test_strace_filter_sees_a_real_connection(tmp_path: Path) -> None:
         "try:\n    s.connect(('127.0.0.1', 9))\nexcept OSError:\n    pass\n"
     )
     subprocess.run(
-        ["strace", "-f", "-qq", "-e", "trace=socket,connect", "-o", str(log)]
-        + [sys.executable, "-c", child],
+        [
+            "strace",
+            "-f",
+            "-qq",
+            "-e",
+            "trace=socket,connect",
+            "-o",
+            str(log),
+            sys.executable,
+            "-c",
+            child,
+        ],
         check=True,
         timeout=60,
     )

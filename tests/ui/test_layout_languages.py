@@ -51,16 +51,19 @@ def clipped(window: QWidget) -> list[str]:
                     found.append(widget.text())
             elif widget.sizeHint().width() > widget.width() + 1:
                 found.append(widget.text())
-        elif isinstance(widget, QAbstractButton) and widget.text():
-            if widget.sizeHint().width() > widget.width() + 1:
-                found.append(widget.text())
+        elif (
+            isinstance(widget, QAbstractButton)
+            and widget.text()
+            and widget.sizeHint().width() > widget.width() + 1
+        ):
+            found.append(widget.text())
     return found
 
 
 def test_pseudo_language_stretches_every_string(
     translations: Translations, pseudo_dir: Path
 ) -> None:
-    translations._directory = pseudo_dir  # noqa: SLF001 - the test's own catalogue
+    translations._directory = pseudo_dir
     translations.apply("xx")
     window = UnlockWindow()
     assert window.unlock_button.text().startswith("[")
@@ -69,7 +72,7 @@ def test_pseudo_language_stretches_every_string(
 def test_no_clipped_text_in_the_pseudo_language(
     qtbot: object, translations: Translations, pseudo_dir: Path
 ) -> None:
-    translations._directory = pseudo_dir  # noqa: SLF001
+    translations._directory = pseudo_dir
     translations.apply("xx")
     for window in _windows():
         window.show()

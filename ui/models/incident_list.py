@@ -12,8 +12,8 @@ from typing import Any
 from PySide6.QtCore import (
     QT_TR_NOOP,
     QAbstractTableModel,
-    QModelIndex,
     QLocale,
+    QModelIndex,
     QPersistentModelIndex,
     Qt,
 )
