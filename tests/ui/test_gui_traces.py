@@ -28,15 +28,7 @@ STRACE = ("strace", "-f", "-qq", "-e", "trace=socket,connect", "-o")
 def _run_journey(cenv: CarnetEnv, strace_log: Path | None) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "tests.ui.journey_child", str(cenv.root / "work"), CANARY]
     if strace_log is not None:
-        command = [
-            *STRACE,
-            str(strace_log),
-            sys.executable,
-            "-m",
-            "tests.ui.journey_child",
-            str(cenv.root / "work"),
-        ]
-        command += [CANARY]
+        command = [*STRACE, str(strace_log), *command]
     (cenv.root / "work").mkdir()
     return subprocess.run(
         command, env=cenv.env, cwd=ROOT, capture_output=True, text=True, timeout=240
