@@ -185,7 +185,7 @@ def _where(checked: _Checked, *, text_in_subquery: bool) -> tuple[list[str], lis
     return clauses, params
 
 
-_ROW_SQL = (
+ROW_SQL = (
     "SELECT i.id, i.title, i.date_from, i.date_to, i.date_precision, i.status, i.country, "
     "i.updated_at, (SELECT group_concat(v.code, ' ') FROM incident_violations v "
     "WHERE v.incident_id = i.id) FROM incidents i WHERE i.id IN "
@@ -272,8 +272,8 @@ class IncidentLister:
             by_id = {}
             if ids:
                 marks = ",".join("?" * len(ids))
-                by_id = {r[0]: r for r in conn.execute(f"{_ROW_SQL}({marks})", ids)}
-        rows = tuple(_row(by_id[i]) for i in ids)
+                by_id = {r[0]: r for r in conn.execute(f"{ROW_SQL}({marks})", ids)}
+        rows = tuple(make_row(by_id[i]) for i in ids)
         cursor = None
         if len(found) > limit:
             last = found[limit - 1]
@@ -292,7 +292,7 @@ class IncidentLister:
         return int(row[0])
 
 
-def _row(r: Any) -> IncidentRow:
+def make_row(r: Any) -> IncidentRow:
     return IncidentRow(
         id=int(r[0]),
         title=r[1],
