@@ -163,7 +163,7 @@ class SearchHit(_IdOnlyRepr):
     date: str | None
     status: str
     snippet: str
-    score: float
+    score: float | None  # bm25 (lower is better) when ranked; None in newest-first order
 
     @property
     def id(self) -> int:

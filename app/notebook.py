@@ -13,6 +13,7 @@ from app.evidence.attachments import AttachmentService
 from app.evidence.blobs import BlobStore
 from app.export.exporter import Exporter
 from app.export.outbox import Outbox
+from app.incident_list import IncidentLister
 from app.incidents import IncidentService
 from app.interventions import InterventionService
 from app.people import PersonService
@@ -31,6 +32,7 @@ class Notebook:
         self.people = PersonService(session.db, clock)
         self.interventions = InterventionService(session.db, clock)
         self.search = SearchService(session.db)
+        self.lister = IncidentLister(session.db)
         self.destinations = DestinationService(session.db, clock)
         self.attachments = AttachmentService(session.db, blobs, self.custody, clock)
         self.outbox = Outbox(session.db, session.paths.outbox, clock)

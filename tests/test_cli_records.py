@@ -628,6 +628,22 @@ def test_search_lines_begin_with_the_id_and_json_has_snippets(cli: Cli) -> None:
     assert cli.json("search", "nothingmatches") == []
 
 
+def test_search_shows_newest_first_and_most_relevant_first_with_ranked(cli: Cli) -> None:
+    weak = cli.incident("Report", "--narrative", "a long account; " * 20 + "checkpoint once")
+    strong = cli.incident("Checkpoint", "--narrative", "checkpoint checkpoint checkpoint")
+    newest = cli.incident("Later", "--narrative", "many words here and then a checkpoint " * 5)
+    assert cli.hits("checkpoint") == [newest, strong, weak]
+    ranked = cli.ok("search", "checkpoint", "--ranked").out.splitlines()
+    assert [int(line.split("\t")[0]) for line in ranked] == [strong, newest, weak]
+    assert ranked[0] == f"{strong}\t-\tdraft\tCheckpoint"  # the same line format
+    assert [h["id"] for h in cli.json("search", "checkpoint", "--ranked")] == [
+        strong,
+        newest,
+        weak,
+    ]
+    assert cli.hits("checkpoint", "--limit", "1") == [newest]
+
+
 def test_search_by_location_tag_person_accents_and_prefix(cli: Cli) -> None:
     detained = cli.incident(
         "Militante Détenue à Abidjan", "--location", "Cocody", "--tag", "land-rights"

@@ -358,6 +358,47 @@ def test_search_fields_accents_and_prefix(notebook: object) -> None:
         notebook.search.search("a" * 1001)
 
 
+def test_search_is_newest_first_and_pages_by_id(notebook: object) -> None:
+    notebook = nb(notebook)
+    ids = notebook.incidents.add_many(
+        [IncidentInput(f"Raid {n}", narrative="raid " * (n % 4 + 1)) for n in range(12)]
+    )
+    assert search_ids(notebook, "raid") == ids[::-1]
+    hits = notebook.search.search("raid", limit=5)
+    assert [h.incident_id for h in hits] == ids[::-1][:5]
+    assert all(h.score is None for h in hits)
+    rest = notebook.search.search("raid", limit=5, before=hits[-1].incident_id)
+    assert [h.incident_id for h in rest] == ids[::-1][5:10]
+    ranked = notebook.search.search("raid", ranked=True)
+    scores = [h.score for h in ranked]
+    assert sorted(h.incident_id for h in ranked) == sorted(ids)
+    assert all(s is not None for s in scores)
+    assert scores == sorted(scores)  # bm25: lower is better
+    assert [h.incident_id for h in ranked] != ids[::-1]  # ranked is not the id order
+    with pytest.raises(ValidationError, match="ranked search has no next page"):
+        notebook.search.search("raid", ranked=True, before=ids[3])
+    for bad in (0, -1, 10_001):
+        with pytest.raises(ValidationError, match="number of hits"):
+            notebook.search.search("raid", limit=bad)
+
+
+def test_newest_first_search_streams_from_the_index(notebook: object) -> None:
+    """No sort of the matches: FTS5 hands rows over in rowid order and LIMIT stops it."""
+    from app.search import NO_CURSOR, SEARCH_SQL, fts_query
+
+    notebook = nb(notebook)
+    notebook.incidents.add(IncidentInput("Raid"))
+    with notebook.session.db.reading() as conn:
+        plan = [
+            row[3]
+            for row in conn.execute(
+                f"EXPLAIN QUERY PLAN {SEARCH_SQL}", (fts_query("raid"), NO_CURSOR, 50)
+            )
+        ]
+    assert plan[0].startswith("SCAN s VIRTUAL TABLE"), plan
+    assert not any("TEMP B-TREE" in step for step in plan), plan
+
+
 # The one incident's words, per searchable column, as the unicode61 tokenizer splits them.
 _SOUP_COLUMNS = (("police", "raid"), ("not", "quoted", "x", "or", "y"))
 _SOUP_WORDS = ["police", "RAID", "rai*", "quot*", "x", "y*", "or", "NOT", "(x)", '"quoted"']

@@ -78,11 +78,15 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
         help="full-text search",
         description="Search titles, narratives, locations, people's names "
         "and tags. All words must match; end a word with * "
-        "for a prefix. Accents and case are ignored.",
+        "for a prefix. Accents and case are ignored. Newest incidents first "
+        "(most recently recorded), or the most relevant first with --ranked.",
     )
     search.add_argument("query", nargs="+")
     search.add_argument("--json", action="store_true")
     search.add_argument("--limit", type=int, default=50, metavar="N")
+    search.add_argument(
+        "--ranked", action="store_true", help="most relevant first (bm25), not newest first"
+    )
     search.set_defaults(handler=cmd_search)
 
 
@@ -216,7 +220,7 @@ def cmd_delete(ctx: Context) -> int:
 def cmd_search(ctx: Context) -> int:
     query = " ".join(ctx.args.query)
     with ctx.open_notebook() as notebook:
-        hits = notebook.search.search(query, limit=max(1, ctx.args.limit))
+        hits = notebook.search.search(query, limit=max(1, ctx.args.limit), ranked=ctx.args.ranked)
     if ctx.args.json:
         ctx.out_json(
             [

@@ -188,10 +188,31 @@ def _v4_destinations(conn: Connection) -> None:
     )
 
 
+# The incident list's sort keys (app/incident_list.py). Each index orders by the same
+# expression the list's ORDER BY and keyset WHERE use, then by id, so every sort is an
+# index scan in either direction and unknown values (no date, no country) sort as ''.
+LIST_SORT_EXPRESSIONS = {
+    "date": "COALESCE(date_from, '')",
+    "title": "title COLLATE NOCASE",
+    "status": "status",
+    "country": "COALESCE(country, '')",
+    "updated": "updated_at",
+}
+
+
+def _v5_list_indexes(conn: Connection) -> None:
+    """Indexes for the desktop app's incident list: one per sort key, and one to find
+    the incidents of a violation type."""
+    for key, expression in LIST_SORT_EXPRESSIONS.items():
+        conn.execute(f"CREATE INDEX incidents_list_{key} ON incidents({expression}, id)")
+    conn.execute("CREATE INDEX incident_violations_code ON incident_violations(code)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core tables", _v1_core),
     Migration(2, "full-text search index", _v2_search),
     Migration(3, "attachments and custody log", _v3_evidence),
     Migration(4, "destinations and outbox", _v4_destinations),
+    Migration(5, "incident list indexes", _v5_list_indexes),
 )
 LATEST_VERSION = MIGRATIONS[-1].version

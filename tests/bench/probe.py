@@ -48,7 +48,7 @@ def _connect(*args: Any, **kwargs: Any) -> Any:
 
 
 def main() -> int:
-    from app.search import DEFAULT_LIMIT, SEARCH_SQL, SearchService, fts_query
+    from app.search import SEARCH_SQL, SearchService, fts_query
     from tests.bench import data, search, stores
 
     request = json.loads(sys.stdin.read())
@@ -66,7 +66,7 @@ def main() -> int:
         return [hit.incident_id for hit in service.search(text)]
 
     def plain_search(text: str) -> list[int]:
-        rows = plain.execute(SEARCH_SQL, (fts_query(text), DEFAULT_LIMIT)).fetchall()
+        rows = plain.execute(SEARCH_SQL, search._params(SEARCH_SQL, fts_query(text))).fetchall()
         return [row[0] for row in rows]
 
     timings, same, _hits = search.measure_pair(

@@ -2,11 +2,14 @@
 
 Carnet goes through its real code path (`SearchService.search`: the query rewrite, the
 SQLCipher connection exactly as `Database.open` configures it, the hit objects). Plain
-SQLite runs the same SQL (`app.search.SEARCH_SQL`) with the same MATCH string
-(`app.search.fts_query`) and LIMIT on the standard library's sqlite3, over a database
-holding the same rows (checked by digest). Both are warmed with one untimed pass over
-every query, then each timed round runs every query on both, the order of the two
-alternating query by query. Percentiles are over every timed call.
+SQLite runs the same SQL (`app.search.SEARCH_SQL`: newest first, FTS5 streaming rowid
+order under the LIMIT) with the same MATCH string (`app.search.fts_query`), bound and
+LIMIT on the standard library's sqlite3, over a database holding the same rows (checked
+by digest), so both run the same query plan. The ranked search (`ranked=True`, bm25
+over every match, `app.search.RANKED_SEARCH_SQL`) is measured the same way after it.
+Both are warmed with one untimed pass over every query, then each timed round runs every
+query on both, the order of the two alternating query by query. Percentiles are over
+every timed call.
 
 A child process (tests/bench/probe.py) then repeats the same measurement with the one
 setting that cannot be switched off inside this process, `cipher_memory_security`, left
@@ -23,7 +26,14 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from app.search import DEFAULT_LIMIT, SEARCH_SQL, SearchService, fts_query
+from app.search import (
+    DEFAULT_LIMIT,
+    NO_CURSOR,
+    RANKED_SEARCH_SQL,
+    SEARCH_SQL,
+    SearchService,
+    fts_query,
+)
 from app.vault import PURPOSE_DB_KEY
 from tests.bench import data, probe, stores
 from tests.bench.common import (
@@ -40,14 +50,27 @@ from tests.bench.common import (
 
 TARGET_P95_MS = 20.0
 TARGET_RATIO = 1.5
-# For --diagnose: the shipped query, then the same with one part removed at a time.
+# For --diagnose: the shipped queries, then the same with one part removed at a time.
+# Each takes (MATCH, limit); the newest-first ones get their rowid bound from _params.
 VARIANTS = {
-    "as shipped": SEARCH_SQL,
-    "no snippet()": SEARCH_SQL.replace("snippet(incident_search, -1, '[', ']', '…', 10)", "''"),
+    "newest first (shipped)": SEARCH_SQL,
+    "newest first, no snippet()": SEARCH_SQL.replace(
+        "snippet(incident_search, -1, '[', ']', '…', 10)", "''"
+    ),
+    "ranked (shipped, --ranked)": RANKED_SEARCH_SQL,
     "FTS only, ORDER BY rank": "SELECT rowid, rank FROM incident_search "
     "WHERE incident_search MATCH ? ORDER BY rank LIMIT ?",
-    "FTS only, unranked": "SELECT rowid FROM incident_search WHERE incident_search MATCH ? LIMIT ?",
+    "FTS only, unordered": "SELECT rowid FROM incident_search WHERE incident_search MATCH ? "
+    "LIMIT ?",
 }
+
+
+def _params(sql: str, match: str) -> tuple[object, ...]:
+    if "s.rowid < ?" in sql:
+        return (match, NO_CURSOR, DEFAULT_LIMIT)
+    return (match, DEFAULT_LIMIT)
+
+
 CACHE_SIZES = (-2000, -65536, -262144)
 
 Timings = dict[str, dict[str, list[float]]]  # engine -> query text -> seconds
@@ -76,11 +99,22 @@ def run(ws: Workspace, count: int, batch_size: int, rounds: int, diagnose: bool)
             return [hit.incident_id for hit in service.search(text)]
 
         def plain_search(text: str) -> list[int]:
-            rows = plain.execute(SEARCH_SQL, (fts_query(text), DEFAULT_LIMIT)).fetchall()
+            rows = plain.execute(SEARCH_SQL, _params(SEARCH_SQL, fts_query(text))).fetchall()
             return [row[0] for row in rows]
+
+        def carnet_ranked(text: str) -> list[int]:
+            return [hit.incident_id for hit in service.search(text, ranked=True)]
+
+        def plain_ranked(text: str) -> list[int]:
+            sql = RANKED_SEARCH_SQL
+            return [row[0] for row in plain.execute(sql, _params(sql, fts_query(text)))]
 
         with ws.phases.time("search/timed"):
             timings, same, hits = measure_pair(queries, carnet_search, plain_search, rounds)
+        with ws.phases.time("search/timed ranked"):
+            ranked_timings, ranked_same, _ = measure_pair(
+                queries, carnet_ranked, plain_ranked, rounds
+            )
         matches = {
             q.text: plain.execute(
                 "SELECT count(*) FROM incident_search WHERE incident_search MATCH ?",
@@ -95,7 +129,10 @@ def run(ws: Workspace, count: int, batch_size: int, rounds: int, diagnose: bool)
     finally:
         plain.close()
         session.close()
+    say("  -- newest first (the default: search box, carnet search) --")
     result = _report(queries, timings, same, hits, matches, rounds)
+    say("  -- ranked by bm25 (ranked=True, carnet search --ranked) --")
+    result["ranked"] = _report(queries, ranked_timings, ranked_same, hits, matches, rounds)
     with ws.phases.time("search/probe (memory security off)"):
         result["memory_security_off"] = _probe(ws, carnet_store, plain_store, db_key, rounds)
     if diagnostics:
@@ -303,11 +340,11 @@ def _cols(s: dict[str, float]) -> list[float]:
 
 def _time_sql(conn: Any, sql: str, queries: list[data.Query]) -> dict[str, float]:
     for q in queries:
-        conn.execute(sql, (fts_query(q.text), DEFAULT_LIMIT)).fetchall()
+        conn.execute(sql, _params(sql, fts_query(q.text))).fetchall()
     seconds = []
     for q in queries:
         start = time.perf_counter()
-        conn.execute(sql, (fts_query(q.text), DEFAULT_LIMIT)).fetchall()
+        conn.execute(sql, _params(sql, fts_query(q.text))).fetchall()
         seconds.append(time.perf_counter() - start)
     return summary_ms(seconds)
 
