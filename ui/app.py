@@ -46,6 +46,7 @@ class State(enum.Enum):
     LOCKED = "locked"
     UNLOCKED = "unlocked"
     LOCKING = "locking"
+    CLOSED = "closed"
 
 
 class CarnetApp(QObject):
@@ -171,6 +172,8 @@ class CarnetApp(QObject):
         self.unlock(passphrase)
 
     def _wizard_cancelled(self) -> None:
+        if self.state is State.CLOSED:
+            return
         wizard, self.wizard = self.wizard, None
         if wizard is not None:
             wizard.deleteLater()
@@ -181,6 +184,8 @@ class CarnetApp(QObject):
 
     # -- unlock ----------------------------------------------------------------------
     def show_unlock(self) -> None:
+        if self.state is State.CLOSED:
+            return
         self.state = State.LOCKED
         old = self.unlock_window
         window = UnlockWindow()
@@ -313,10 +318,22 @@ class CarnetApp(QObject):
         self.show_unlock()
 
     def _quitting(self) -> None:
+        self.shutdown()
+
+    def shutdown(self) -> None:
+        """Quit: lock, then close every window without moving to another state."""
         if self.state is State.UNLOCKED:
             self.lock("quit")
-        self.clipboard.clear_now()
+        self.state = State.CLOSED
+        self.idle.stop()
+        self.dialogs.close_all()
         self.workers.cancel_all()
+        self.clipboard.clear_now()
+        for window in (self.wizard, self.unlock_window, self.main_window):
+            if window is not None:
+                window.hide()
+                window.deleteLater()
+        self.wizard = self.unlock_window = self.main_window = None
 
 
 def _with(preferences: Preferences, **changes: object) -> Preferences:

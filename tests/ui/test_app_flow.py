@@ -33,12 +33,7 @@ CANARY = "Canary-Kestrel-4471"
 def app(qtbot: object, tmp_path: Path) -> CarnetApp:
     carnet = make_app(tmp_path)
     yield carnet
-    if carnet.state is State.UNLOCKED:
-        carnet.lock("test-end")
-    carnet.workers.cancel_all()
-    for widget in QApplication.topLevelWidgets():
-        widget.close()
-        widget.deleteLater()
+    carnet.shutdown()
 
 
 def _add_canary(app: CarnetApp) -> int:
@@ -109,7 +104,9 @@ def test_lock_by_ctrl_l_deletes_the_notebook_views(app: CarnetApp) -> None:
     wait_until(lambda: app.state is State.LOCKED)
     assert app.main_window is None and app.notebook is None
     assert not any(CANARY in text for text in all_text())
-    assert [w.windowTitle() for w in _visible_top_levels()] == ["Carnet"]
+    assert [(type(w).__name__, w.windowTitle()) for w in _visible_top_levels()] == [
+        ("UnlockWindow", "Carnet")
+    ]
     assert app.unlock_window is not None
     assert not any(CANARY in text for text in accessible_text(app.unlock_window))
 

@@ -32,7 +32,7 @@ def model_text(model: QAbstractItemModel, parent: QModelIndex | None = None) -> 
                 value = model.data(index, role)
                 if value is not None:
                     yield str(value)
-            if column == 0 and model.hasChildren(index):
+            if column == 0 and model.rowCount(index) > 0:
                 yield from model_text(model, index)
 
 
