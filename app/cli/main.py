@@ -34,6 +34,7 @@ from app.cli import (
 )
 from app.cli.context import Context
 from app.errors import CarnetError
+from app.preferences import SUPPORTED_LANGUAGES
 from app.vocabulary import vocabularies
 
 EXIT_USAGE = 2
@@ -112,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
             "intervention-statuses",
         ],
     )
-    codes.add_argument("--language", default="en", choices=["en", "fr", "ar"])
+    codes.add_argument("--language", default="en", choices=list(SUPPORTED_LANGUAGES))
     codes.set_defaults(handler=cmd_codes)
     return parser
 
