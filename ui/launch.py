@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 
-def launch_gui() -> int:
+def launch_gui(vault_dir: str | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from ui.placeholder import PlaceholderWindow
