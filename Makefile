@@ -7,7 +7,7 @@ RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP     := $(VENV)/.dev-installed
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: run test lint typecheck imports pytest bench mutants system-deps clean
+.PHONY: run test lint typecheck imports pytest bench mutants screenshots translations translations-update system-deps clean
 
 $(RUNTIME_STAMP): requirements.txt pyproject.toml
 	scripts/install-system-deps.sh runtime
@@ -20,20 +20,36 @@ $(DEV_STAMP): $(RUNTIME_STAMP) requirements-dev.txt
 	$(PIP) install -r requirements-dev.txt
 	touch $@
 
-run: $(RUNTIME_STAMP)
+run: $(RUNTIME_STAMP) translations
 	$(BIN)/carnet
+
+# The GUI's translations: .ts sources (edited by translators) compiled to the .qm files
+# Qt loads, with the lrelease that PySide6-Essentials ships. `translations-update` first
+# collects new strings from ui/ into the .ts files (lupdate).
+LANGS := fr es ar
+TS := $(foreach l,$(LANGS),resources/translations/carnet_$(l).ts)
+QM := $(TS:.ts=.qm)
+translations: $(QM)
+resources/translations/%.qm: resources/translations/%.ts $(RUNTIME_STAMP)
+	$(BIN)/pyside6-lrelease -silent $< -qm $@
+translations-update: $(RUNTIME_STAMP)
+	$(BIN)/pyside6-lupdate -silent -no-obsolete -tr-function-alias tr+=_t -locations none $$(find ui -name '*.py' | sort) -ts $(TS)
+
+# Every window in English, French and Arabic, offscreen, into docs/screenshots/.
+screenshots: $(DEV_STAMP) translations
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m scripts.screenshots docs/screenshots
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 
 typecheck: $(DEV_STAMP)
-	$(BIN)/mypy crypto app sync
+	$(BIN)/mypy crypto app sync ui
 
 imports: $(DEV_STAMP)
 	$(BIN)/lint-imports
 
-pytest: $(DEV_STAMP)
+pytest: $(DEV_STAMP) translations
 	scripts/install-system-deps.sh test
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 

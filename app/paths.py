@@ -38,22 +38,6 @@ class VaultPaths:
         return self.root / "outbox"
 
 
-PREFERENCES_FILE = "preferences.json"
-
-
-def config_dir() -> Path:
-    """Carnet's per-user config folder (platformdirs; $XDG_CONFIG_HOME/Carnet on Linux).
-
-    It holds the GUI's preferences only (app/preferences.py), never a vault path or
-    anything from a notebook; `carnet wipe` removes it.
-    """
-    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False, roaming=False))
-
-
-def preferences_path() -> Path:
-    return config_dir() / PREFERENCES_FILE
-
-
 def default_vault_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False, roaming=False)) / "vault"
 
@@ -65,3 +49,9 @@ def resolve_vault_dir(explicit: str | os.PathLike[str] | None) -> VaultPaths:
     if from_env:
         return VaultPaths(Path(from_env).expanduser())
     return VaultPaths(default_vault_dir())
+
+
+def preferences_path() -> Path:
+    """The desktop app's preferences (app/preferences.py): inside Carnet's config
+    folder, which the wipe removes with the rest of Carnet's traces."""
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "preferences.json"

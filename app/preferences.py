@@ -1,14 +1,14 @@
-"""The desktop app's preferences: language, when to lock, how long the clipboard holds.
+"""The desktop app's preferences: language, when to lock, how long a copy stays.
 
-One small JSON file in the per-user config folder (app/paths.py, preferences_path()).
-It holds these fields and nothing else: never a vault path, never anything from a
-notebook, so it says nothing about what a defender documents (only that Carnet was
-used, which the installed program says anyway).
+They name nothing from the notebook — not even where it is — because the file sits in the
+user's config folder (app/paths.py, preferences_path()), outside the vault, readable by
+anyone holding the disk. Anything else is refused on load and never written.
 
-Reading never fails: a missing, unreadable, oversize or corrupt file, or a field of the
-wrong type or out of range, gives that field's default, so a damaged file can never stop
-the app from starting and locking on time. Writing goes to a temporary name, fsynced,
-then renamed into place (it holds no key material, so a rename leaves nothing to fear).
+Reading never fails: a missing, unreadable, oversized, corrupt or hand-edited file gives
+the defaults for the fields it gets wrong, so a damaged file can never stop a person from
+opening their notebook or the app from locking on time. Writing goes to a fresh
+temporary name, fsynced, then renamed into place (it holds no key material, so a rename
+leaves nothing to fear). The wipe removes the file (app/wipe.py).
 """
 
 from __future__ import annotations
@@ -23,12 +23,10 @@ from app.errors import ValidationError
 from app.fsutil import make_private_dir, write_then_rename
 
 # The languages the app, its vocabularies and `carnet codes --language` are offered in.
-SUPPORTED_LANGUAGES = ("en", "fr", "es", "ar")
-LOCK_MINUTES_CHOICES: tuple[int | None, ...] = (1, 5, 15, 30, 60, None)  # None: never
-MIN_CLIPBOARD_SECONDS = 5
+LANGUAGES = ("en", "fr", "es", "ar")
+LOCK_MINUTES: tuple[int | None, ...] = (1, 5, 15, 30, 60, None)  # None: never
 MAX_CLIPBOARD_SECONDS = 600
 MAX_FILE_BYTES = 4096
-FORMAT_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -38,66 +36,54 @@ class Preferences:
     lock_on_screen_lock: bool = True
     lock_on_suspend: bool = True
     lock_on_minimise: bool = False
-    clipboard_seconds: int = 30  # a copied value is cleared after this long
-
-    def __post_init__(self) -> None:
-        problems = [
-            f.name for f in dataclasses.fields(self) if not _valid(f.name, getattr(self, f.name))
-        ]
-        if problems:
-            raise ValidationError(f"unacceptable preference: {', '.join(problems)}")
+    clipboard_seconds: int = 30  # 0: never cleared by the timer (still on lock and quit)
 
 
-def _valid(name: str, value: object) -> bool:
+def _valid(name: str, value: Any) -> bool:
     if name == "language":
-        return value in SUPPORTED_LANGUAGES
+        return value in LANGUAGES
     if name == "lock_minutes":
-        return value is None or (
-            isinstance(value, int) and not isinstance(value, bool) and value in LOCK_MINUTES_CHOICES
-        )
-    if name in ("lock_on_screen_lock", "lock_on_suspend", "lock_on_minimise"):
-        return isinstance(value, bool)
+        return value is None or (type(value) is int and value in LOCK_MINUTES)
     if name == "clipboard_seconds":
-        return (
-            isinstance(value, int)
-            and not isinstance(value, bool)
-            and MIN_CLIPBOARD_SECONDS <= value <= MAX_CLIPBOARD_SECONDS
-        )
-    return False
+        return type(value) is int and 0 <= value <= MAX_CLIPBOARD_SECONDS
+    return type(value) is bool
 
 
 def load_preferences(path: Path) -> Preferences:
     """The preferences in `path`, field by field; defaults for whatever is not right."""
     try:
-        with path.open("rb") as handle:
+        with open(path, "rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError:
         return Preferences()
     if len(raw) > MAX_FILE_BYTES:
         return Preferences()
     try:
-        data: Any = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
+        data = json.loads(raw)
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         return Preferences()
     if not isinstance(data, dict):
         return Preferences()
     chosen = {
-        f.name: data[f.name]
-        for f in dataclasses.fields(Preferences)
-        if f.name in data and _valid(f.name, data[f.name])
+        field.name: data[field.name]
+        for field in dataclasses.fields(Preferences)
+        if field.name in data and _valid(field.name, data[field.name])
     }
     return Preferences(**chosen)
 
 
-def save_preferences(path: Path, prefs: Preferences) -> None:
-    """Write `prefs` to `path` (its folder made private), replacing what was there.
+def save_preferences(path: Path, preferences: Preferences) -> None:
+    """Write `preferences` to `path` (its folder made private), replacing what was there.
 
-    A StorageError (from app.fsutil) when the disk refuses; the old file is then intact.
+    ValidationError for a value out of range, before anything is written; StorageError
+    (app.fsutil) when the disk refuses, the old file then intact.
     """
-    if not isinstance(prefs, Preferences):
+    if not isinstance(preferences, Preferences):
         raise ValidationError("preferences must be a Preferences")
+    for field in dataclasses.fields(Preferences):
+        if not _valid(field.name, getattr(preferences, field.name)):
+            raise ValidationError(f"not a valid preference: {field.name}")
     make_private_dir(path.parent)
-    document = {"version": FORMAT_VERSION, **dataclasses.asdict(prefs)}
-    data = (json.dumps(document, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    data = json.dumps(dataclasses.asdict(preferences), sort_keys=True).encode("utf-8")
     with write_then_rename(path, "the preferences file") as handle:
         handle.write(data)

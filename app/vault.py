@@ -133,16 +133,19 @@ class VaultService:
         profile: KdfProfile = KdfProfile.MODERATE,
         use_keyring: bool = True,
         duress_passphrase: str | None = None,
+        wipe_after: int = 0,
         recovery_key: bytes | None = None,
         progress: Progress = no_progress,
     ) -> CreatedVault:
         """A new vault. `recovery_key` is given only when restoring a travel backup, so
-        the recovery key the person already holds keeps opening the restored vault."""
+        the recovery key the person already holds keeps opening the restored vault.
+        `wipe_after` N >= 1 wipes the vault after N failed unlocks in a row."""
         created, _header, _master_key = self._create(
             passphrase,
             profile=profile,
             use_keyring=use_keyring,
             duress_passphrase=duress_passphrase,
+            wipe_after=wipe_after,
             recovery_key=recovery_key,
             progress=progress,
         )
@@ -170,10 +173,12 @@ class VaultService:
         profile: KdfProfile,
         use_keyring: bool,
         duress_passphrase: str | None = None,
+        wipe_after: int = 0,
         recovery_key: bytes | None = None,
         progress: Progress = no_progress,
     ) -> tuple[CreatedVault, VaultHeader, bytes]:
         check_new_passphrase(passphrase)
+        check_wipe_after(wipe_after)
         if duress_passphrase is not None:
             check_new_passphrase(duress_passphrase)
             if normalize_passphrase(duress_passphrase) == normalize_passphrase(passphrase):
@@ -196,6 +201,7 @@ class VaultService:
             profile,
             use_keyring=use_keyring,
             duress_stretched=duress_stretched,
+            wipe_after=wipe_after,
             recovery_key=recovery_key,
         )
         progress(steps, steps, "done")
@@ -354,8 +360,7 @@ class VaultService:
         self, passphrase: str, failures: int, progress: Progress = no_progress
     ) -> None:
         """Turn on (N >= 1) or off (0) the wipe after N failed unlocks in a row."""
-        if not 0 <= failures <= MAX_WIPE_AFTER:
-            raise ValidationError(f"choose a number of attempts from 1 to {MAX_WIPE_AFTER}")
+        check_wipe_after(failures)
         opened = self._open(passphrase, progress)
         header, master_key = opened.header, opened.master_key
         updated = replace(header, wipe_after=failures)
@@ -645,6 +650,11 @@ def check_new_passphrase(passphrase: str) -> None:
             f"a passphrase needs at least {MIN_PASSPHRASE_CHARS} characters "
             "(several words are easier to remember and harder to guess)"
         )
+
+
+def check_wipe_after(failures: int) -> None:
+    if not 0 <= failures <= MAX_WIPE_AFTER:
+        raise ValidationError(f"choose a number of attempts from 1 to {MAX_WIPE_AFTER}")
 
 
 def _is_our_tmp(path: Path) -> bool:

@@ -1,7 +1,7 @@
 """Controlled vocabularies (resources/vocabulary.json, resources/countries.json).
 
 Codes are stable identifiers stored in the vault and written into bundles; labels are
-for people (English, French, Spanish, Arabic: app.preferences.SUPPORTED_LANGUAGES).
+for people (English, French, Spanish, Arabic: app.preferences.LANGUAGES).
 An unknown code is refused with the valid list.
 """
 

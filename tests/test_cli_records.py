@@ -1004,7 +1004,7 @@ def test_codes_in_spanish(raw: Cli) -> None:
 def test_every_term_of_every_vocabulary_has_every_language() -> None:
     import dataclasses
 
-    from app.preferences import SUPPORTED_LANGUAGES
+    from app.preferences import LANGUAGES
     from app.vocabulary import Vocabulary, vocabularies
 
     lists = [
@@ -1016,8 +1016,8 @@ def test_every_term_of_every_vocabulary_has_every_language() -> None:
     for vocabulary in lists:
         assert vocabulary.terms, vocabulary.name
         for term in vocabulary.terms:
-            assert set(term.labels) == set(SUPPORTED_LANGUAGES), (vocabulary.name, term.code)
-            for language in SUPPORTED_LANGUAGES:
+            assert set(term.labels) == set(LANGUAGES), (vocabulary.name, term.code)
+            for language in LANGUAGES:
                 label = term.labels[language]
                 assert isinstance(label, str) and label.strip() == label and label, (
                     vocabulary.name,

@@ -89,7 +89,7 @@ def finish():
 QTimer.singleShot(300, finish)
 from app.__main__ import main  # noqa: E402
 
-result = main([])  # `carnet` without arguments: the desktop app (a placeholder for now)
+result = main([])  # `carnet` without arguments: the desktop app (no vault yet: first run)
 print("shown:", ",".join(shown))
 print("qtnetwork:", "PySide6.QtNetwork" in sys.modules)
 """
@@ -275,5 +275,5 @@ def test_the_desktop_app_opens_no_connection(hooked: Hooked) -> None:
     proc, events = hooked.run(GUI_BODY)
     assert events == [], f"the GUI used the network: {events}"
     assert proc.returncode == 0, proc.stderr
-    assert "shown: PlaceholderWindow" in proc.stdout
+    assert "shown: FirstRunWizard" in proc.stdout
     assert "qtnetwork: False" in proc.stdout

@@ -432,7 +432,7 @@ def assert_no_desktop_traces(cenv: CarnetEnv) -> None:
 
 
 def test_gui_start_leaves_no_settings_or_recent_files(carnet_env: CarnetEnv) -> None:
-    """`carnet` without arguments opens the (placeholder) window: it must write nothing."""
+    """`carnet` without arguments opens the first-run wizard: it must write nothing."""
     child = (
         "import sys\n"
         "from PySide6.QtCore import QTimer\n"
@@ -459,6 +459,6 @@ def test_gui_start_leaves_no_settings_or_recent_files(carnet_env: CarnetEnv) -> 
         timeout=60,
     )
     assert proc.returncode == 0, proc.stderr
-    assert "PlaceholderWindow" in proc.stdout
+    assert "FirstRunWizard" in proc.stdout
     assert_no_desktop_traces(carnet_env)
     assert all_files(Path(carnet_env.env["XDG_CONFIG_HOME"])) == []

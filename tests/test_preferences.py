@@ -15,14 +15,14 @@ from hypothesis import strategies as st
 from app.errors import StorageError, ValidationError
 from app.paths import preferences_path
 from app.preferences import (
-    LOCK_MINUTES_CHOICES,
+    LANGUAGES,
+    LOCK_MINUTES,
     MAX_FILE_BYTES,
-    SUPPORTED_LANGUAGES,
     Preferences,
     load_preferences,
     save_preferences,
 )
-from tests.conftest import CarnetEnv
+from tests.conftest import CarnetEnv, VaultFixture, run_carnet
 
 CHANGED = Preferences(
     language="ar",
@@ -49,8 +49,8 @@ def test_defaults_are_the_documented_ones(tmp_path: Path) -> None:
         True,
         False,
     )
-    assert SUPPORTED_LANGUAGES == ("en", "fr", "es", "ar")
-    assert LOCK_MINUTES_CHOICES == (1, 5, 15, 30, 60, None)
+    assert LANGUAGES == ("en", "fr", "es", "ar")
+    assert LOCK_MINUTES == (1, 5, 15, 30, 60, None)
 
 
 def test_saved_preferences_read_back_and_the_file_holds_nothing_else(tmp_path: Path) -> None:
@@ -58,7 +58,7 @@ def test_saved_preferences_read_back_and_the_file_holds_nothing_else(tmp_path: P
     save_preferences(path, CHANGED)
     assert load_preferences(path) == CHANGED
     written = json.loads(path.read_text("utf-8"))
-    assert set(written) == {f.name for f in dataclasses.fields(Preferences)} | {"version"}
+    assert set(written) == {f.name for f in dataclasses.fields(Preferences)}
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     assert [p.name for p in path.parent.iterdir()] == ["preferences.json"]  # no partial left
@@ -94,7 +94,7 @@ def test_each_wrong_field_falls_back_alone(tmp_path: Path) -> None:
         "lock_on_screen_lock": [0, "false", None],
         "lock_on_suspend": [1, "no"],
         "lock_on_minimise": [0, None],
-        "clipboard_seconds": [0, 4, 601, "30", 30.5, False, None],
+        "clipboard_seconds": [-1, 601, "30", 30.5, False, None],
     }
     for name, values in wrong.items():
         for value in values:
@@ -137,16 +137,39 @@ def test_a_failed_save_keeps_the_old_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "fields",
     [
-        {"language": "de"},
+        {"language": "klingon"},
         {"lock_minutes": 10},
         {"lock_minutes": True},
-        {"clipboard_seconds": 0},
+        {"clipboard_seconds": -1},
+        {"clipboard_seconds": 601},
         {"lock_on_suspend": "yes"},
     ],
 )
-def test_unacceptable_preferences_cannot_be_made(fields: dict[str, object]) -> None:
-    with pytest.raises(ValidationError, match="unacceptable preference"):
-        Preferences(**fields)  # type: ignore[arg-type]
+def test_invalid_preferences_are_never_written(tmp_path: Path, fields: dict[str, object]) -> None:
+    path = tmp_path / "p.json"
+    with pytest.raises(ValidationError, match="not a valid preference"):
+        save_preferences(path, Preferences(**fields))  # type: ignore[arg-type]
+    assert not path.exists()
+    save_preferences(path, CHANGED)
+    with pytest.raises(ValidationError):
+        save_preferences(path, Preferences(**fields))  # type: ignore[arg-type]
+    assert load_preferences(path) == CHANGED
+
+
+def test_zero_clipboard_seconds_means_never_by_the_timer(tmp_path: Path) -> None:
+    path = tmp_path / "preferences.json"
+    save_preferences(path, Preferences(clipboard_seconds=0))
+    assert load_preferences(path).clipboard_seconds == 0
+
+
+def test_wipe_removes_the_preferences(vault: VaultFixture) -> None:
+    """Through the real `carnet wipe`, with the file where the desktop app keeps it."""
+    config = Path(vault.cenv.env["XDG_CONFIG_HOME"])
+    prefs = config / "Carnet" / "preferences.json"
+    save_preferences(prefs, Preferences(language="fr"))
+    result = run_carnet(vault.cenv, "wipe", "--yes")
+    assert result.code == 0, result.err
+    assert not prefs.exists()
 
 
 @settings(max_examples=300, deadline=None)
@@ -164,5 +187,5 @@ def test_any_content_loads_without_an_exception(
     path.write_bytes(content)
     prefs = load_preferences(path)
     assert isinstance(prefs, Preferences)
-    assert prefs.language in SUPPORTED_LANGUAGES
-    assert prefs.lock_minutes in LOCK_MINUTES_CHOICES
+    assert prefs.language in LANGUAGES
+    assert prefs.lock_minutes in LOCK_MINUTES

@@ -1,17 +1,35 @@
-"""Launching the desktop app (a placeholder window until the GUI issue lands)."""
+"""Starting the desktop app: `carnet` with no command, or `carnet --vault DIR`.
+
+Before any window: Qt is told to keep its settings (QtProject.conf, the file dialog's
+history) off the disk, the desktop's file dialogs and platform theme stay unused, and
+nothing is fetched from the network (no fonts, no update check, no telemetry exist).
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 
 
 def launch_gui(vault_dir: str | None = None) -> int:
+    # The desktop's platform theme would bring its own file dialogs (recent files) and
+    # icon lookups; Qt's built-in style needs none of it.
+    os.environ.pop("QT_QPA_PLATFORMTHEME", None)
     from PySide6.QtWidgets import QApplication
 
-    from ui.placeholder import PlaceholderWindow
+    from app.opening import NotebookOpener
+    from app.paths import preferences_path, resolve_vault_dir
+    from ui.app import CarnetApp
+    from ui.dialogs import keep_qt_settings_off_disk
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("Carnet")
-    window = PlaceholderWindow()
-    window.show()
-    return int(app.exec())
+    keep_qt_settings_off_disk()
+    QApplication.setApplicationName("Carnet")
+    QApplication.setOrganizationName("Carnet")
+    QApplication.setDesktopFileName("carnet")
+    qapp = QApplication.instance() or QApplication(sys.argv[:1])
+    if not isinstance(qapp, QApplication):
+        raise RuntimeError("another kind of Qt application is already running")
+    qapp.setQuitOnLastWindowClosed(False)  # the app quits itself, after locking
+    app = CarnetApp(qapp, NotebookOpener(resolve_vault_dir(vault_dir)), preferences_path())
+    app.start()
+    return int(qapp.exec())

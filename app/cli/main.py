@@ -35,7 +35,7 @@ from app.cli import (
 )
 from app.cli.context import Context
 from app.errors import CarnetError
-from app.preferences import SUPPORTED_LANGUAGES
+from app.preferences import LANGUAGES
 from app.vocabulary import vocabularies
 
 EXIT_USAGE = 2
@@ -114,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
             "intervention-statuses",
         ],
     )
-    codes.add_argument("--language", default="en", choices=list(SUPPORTED_LANGUAGES))
+    codes.add_argument("--language", default="en", choices=list(LANGUAGES))
     codes.set_defaults(handler=cmd_codes)
     return parser
 

@@ -1,0 +1,88 @@
+"""The advisory passphrase strength hint of the first-run wizard.
+
+zxcvbn is a hint, never the gate: its dictionaries are English only (an Arabic phrase
+scores 4 of 4 whatever it is), so only the core's minimum length decides. It is slow on
+long input and raises above 72 characters, so only the first 72 are scored; it writes a
+module-level dict on every call, so it runs on a pool of one thread, never two at once,
+and never on the GUI thread. Typing is debounced so a fast typist queues no backlog.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QWidget
+
+from ui.i18n import ui_text as _t
+
+MAX_SCORED_CHARS = 72
+DEBOUNCE_MS = 250
+
+
+def score_of(passphrase: str) -> int:
+    """zxcvbn's score 0..4 of the first 72 characters."""
+    import zxcvbn
+
+    return int(zxcvbn.zxcvbn(passphrase[:MAX_SCORED_CHARS])["score"])
+
+
+class _Signals(QObject):
+    scored = Signal(int, int)  # request number, score
+
+
+class _Check(QRunnable):
+    def __init__(self, number: int, text: str, signals: _Signals) -> None:
+        super().__init__()
+        self._number, self._text, self._signals = number, text, signals
+
+    def run(self) -> None:
+        self._signals.scored.emit(self._number, score_of(self._text))
+
+
+class StrengthHint(QLabel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setAccessibleName(_t("Passphrase strength"))
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._signals = _Signals(self)
+        self._signals.scored.connect(self._show)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DEBOUNCE_MS)
+        self._timer.timeout.connect(self._check)
+        self._pending = ""
+        self._number = 0
+        self.score: int | None = None
+
+    def text_changed(self, text: str) -> None:
+        self._pending = text
+        self._number += 1
+        self.score = None
+        if not text:
+            self._timer.stop()
+            self.setText("")
+            return
+        self._timer.start()
+
+    def _check(self) -> None:
+        self._pool.start(_Check(self._number, self._pending[:MAX_SCORED_CHARS], self._signals))
+        self._pending = ""
+
+    def _show(self, number: int, score: int) -> None:
+        if number != self._number:
+            return  # the text changed since: a newer check is on its way
+        self.score = score
+        self.setText(
+            [
+                _t("Hint: very easy to guess. Add more unusual words."),
+                _t("Hint: easy to guess. Add more unusual words."),
+                _t("Hint: could be stronger. A few more words would help."),
+                _t("Hint: strong."),
+                _t("Hint: very strong."),
+            ][score]
+        )
+
+    def wait(self) -> None:
+        """For tests and for closing: let the running check finish."""
+        self._pool.waitForDone()
