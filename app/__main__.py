@@ -1,4 +1,5 @@
-"""The `carnet` entry point: with no arguments the GUI, otherwise the command line.
+"""The `carnet` entry point: with no arguments the GUI, with `--vault DIR` alone the GUI
+on that vault, otherwise the command line.
 
 This is the one place in app/ that may import ui/, and only lazily, so the command line
 never loads Qt.
@@ -15,14 +16,18 @@ def main(argv: list[str] | None = None) -> int:
     os.umask(0o077)
     args = sys.argv[1:] if argv is None else argv
     if not args:
-        from ui.launch import launch_gui
-
-        return launch_gui()
+        return _open_gui(None)
     from app.cli.main import run
 
     # A real process (no argv given) may leave background work to a child as it exits;
     # an in-process call (tests, tools) waits for it.
-    return run(args, detach_background=argv is None)
+    return run(args, detach_background=argv is None, open_gui=_open_gui)
+
+
+def _open_gui(vault_dir: str | None) -> int:
+    from ui.launch import launch_gui
+
+    return launch_gui(vault_dir)
 
 
 if __name__ == "__main__":

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 
 from app import validation
 from app.clock import Clock, utc_now
-from app.errors import NotFoundError
+from app.errors import NotFoundError, ValidationError
 from app.incidents import require_incident
 from app.models import Intervention, InterventionInput
 from app.store.database import Database
+from app.vocabulary import vocabularies
 
 _COLUMNS = "id, uid, incident_id, actor, kind, status, date, notes, created_at, updated_at"
+MAX_SUGGESTIONS = 200
 
 
 class InterventionService:
@@ -86,3 +89,42 @@ class InterventionService:
             cursor = conn.execute("DELETE FROM interventions WHERE id = ?", (intervention_id,))
             if cursor.rowcount == 0:
                 raise NotFoundError(f"no intervention {intervention_id}")
+
+    def actor_suggestions(self, prefix: str, limit: int = 20) -> list[str]:
+        """Actors to offer while an actor is typed: those this vault already names, most
+        used first, then the vocabulary's suggestions; each once (case-insensitively),
+        each starting with `prefix` (case-insensitively; "" matches all)."""
+        if not isinstance(prefix, str):
+            raise ValidationError("the actor prefix must be text")
+        if (
+            isinstance(limit, bool)
+            or not isinstance(limit, int)
+            or not 1 <= limit <= MAX_SUGGESTIONS
+        ):
+            raise ValidationError(f"the number of suggestions is 1 to {MAX_SUGGESTIONS}")
+        if len(prefix) > validation.MAX_SHORT_TEXT:
+            raise ValidationError(f"the actor prefix is longer than {validation.MAX_SHORT_TEXT}")
+        # Leading blanks are dropped as validation drops them from actors; a trailing one
+        # is kept ("UN " is not "UNICEF").
+        folded = unicodedata.normalize("NFC", prefix).lstrip().casefold()
+        with self.db.reading() as conn:
+            used = conn.execute(
+                "SELECT actor, count(*) AS uses, max(id) AS latest FROM interventions "
+                "GROUP BY actor"
+            ).fetchall()
+        # Spellings that differ only in case count as one actor, shown as its most used.
+        totals: dict[str, int] = {}
+        spelling: dict[str, tuple[int, int, str]] = {}
+        for actor, uses, latest in used:
+            key = actor.casefold()
+            totals[key] = totals.get(key, 0) + uses
+            spelling[key] = max(spelling.get(key, (0, 0, actor)), (uses, latest, actor))
+        own = sorted(totals, key=lambda key: (-totals[key], key))
+        chosen: dict[str, str] = {}
+        for key in own:
+            if key.startswith(folded):
+                chosen.setdefault(key, spelling[key][2])
+        for actor in vocabularies().intervention_actor_suggestions:
+            if actor.casefold().startswith(folded):
+                chosen.setdefault(actor.casefold(), actor)
+        return list(chosen.values())[:limit]

@@ -1,23 +1,30 @@
 """The desktop app's preferences: language, when to lock, how long a copy stays.
 
 They name nothing from the notebook — not even where it is — because the file sits in the
-user's config folder, outside the vault, readable by anyone holding the disk. Anything
-else is refused on load and never written. A missing, damaged, oversized or hand-edited
-file gives the defaults for the fields it gets wrong, never an error: a person must
-always be able to open their notebook. The wipe removes the file (app/wipe.py removes
-Carnet's config folder).
+user's config folder (app/paths.py, preferences_path()), outside the vault, readable by
+anyone holding the disk. Anything else is refused on load and never written.
+
+Reading never fails: a missing, unreadable, oversized, corrupt or hand-edited file gives
+the defaults for the fields it gets wrong, so a damaged file can never stop a person from
+opening their notebook or the app from locking on time. Writing goes to a fresh
+temporary name, fsynced, then renamed into place (it holds no key material, so a rename
+leaves nothing to fear). The wipe removes the file (app/wipe.py).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import os
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.errors import ValidationError
+from app.fsutil import make_private_dir, write_then_rename
+
+# The languages the app, its vocabularies and `carnet codes --language` are offered in.
 LANGUAGES = ("en", "fr", "es", "ar")
-LOCK_MINUTES = (1, 5, 15, 30, 60, None)  # None: never
+LOCK_MINUTES: tuple[int | None, ...] = (1, 5, 15, 30, 60, None)  # None: never
 MAX_CLIPBOARD_SECONDS = 600
 MAX_FILE_BYTES = 4096
 
@@ -25,7 +32,7 @@ MAX_FILE_BYTES = 4096
 @dataclass(frozen=True)
 class Preferences:
     language: str = "en"
-    lock_minutes: int | None = 5
+    lock_minutes: int | None = 5  # lock after this many idle minutes; None = never
     lock_on_screen_lock: bool = True
     lock_on_suspend: bool = True
     lock_on_minimise: bool = False
@@ -43,36 +50,40 @@ def _valid(name: str, value: Any) -> bool:
 
 
 def load_preferences(path: Path) -> Preferences:
+    """The preferences in `path`, field by field; defaults for whatever is not right."""
     try:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
-        data = json.loads(raw) if len(raw) <= MAX_FILE_BYTES else None
-    except (OSError, ValueError):
-        data = None
+    except OSError:
+        return Preferences()
+    if len(raw) > MAX_FILE_BYTES:
+        return Preferences()
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        return Preferences()
     if not isinstance(data, dict):
         return Preferences()
-    defaults = Preferences()
     chosen = {
         field.name: data[field.name]
+        for field in dataclasses.fields(Preferences)
         if field.name in data and _valid(field.name, data[field.name])
-        else getattr(defaults, field.name)
-        for field in fields(Preferences)
     }
     return Preferences(**chosen)
 
 
 def save_preferences(path: Path, preferences: Preferences) -> None:
-    """Write the file (fsynced; a rename is fine here, it holds no key material)."""
-    for field in fields(Preferences):
+    """Write `preferences` to `path` (its folder made private), replacing what was there.
+
+    ValidationError for a value out of range, before anything is written; StorageError
+    (app.fsutil) when the disk refuses, the old file then intact.
+    """
+    if not isinstance(preferences, Preferences):
+        raise ValidationError("preferences must be a Preferences")
+    for field in dataclasses.fields(Preferences):
         if not _valid(field.name, getattr(preferences, field.name)):
-            raise ValueError(f"not a valid preference: {field.name}")
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_name(f".{path.name}.tmp")
-    data = json.dumps(asdict(preferences), sort_keys=True).encode("utf-8")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
+            raise ValidationError(f"not a valid preference: {field.name}")
+    make_private_dir(path.parent)
+    data = json.dumps(dataclasses.asdict(preferences), sort_keys=True).encode("utf-8")
+    with write_then_rename(path, "the preferences file") as handle:
+        handle.write(data)

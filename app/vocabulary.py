@@ -1,7 +1,8 @@
 """Controlled vocabularies (resources/vocabulary.json, resources/countries.json).
 
 Codes are stable identifiers stored in the vault and written into bundles; labels are
-for people (English, French, Arabic). An unknown code is refused with the valid list.
+for people (English, French, Spanish, Arabic: app.preferences.LANGUAGES).
+An unknown code is refused with the valid list.
 """
 
 from __future__ import annotations

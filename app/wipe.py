@@ -35,7 +35,7 @@ import platformdirs
 
 from app.device_share import DeviceShareStore, pending_share_id
 from app.fsutil import fsync_dir
-from app.paths import APP_NAME, VaultPaths, default_vault_dir
+from app.paths import APP_NAME, VaultPaths, default_vault_dir, preferences_path
 from crypto.errors import CryptoError
 from crypto.header import VAULT_ID_BYTES
 from crypto.header_file import COPY_OFFSETS, MAX_FILE_BYTES, parse_header_file
@@ -106,6 +106,10 @@ class WipeService:
         unreadable = time.perf_counter() - start
         removed = self._remove_vault_files()
         traces = []
+        # The GUI's preferences (app/preferences.py): by name, since its folder is
+        # skipped below when it is a symbolic link.
+        if _unlink(preferences_path()):
+            traces.append(str(preferences_path()))
         for folder in own_trace_dirs():
             if folder.exists() and not folder.is_symlink():
                 shutil.rmtree(folder, ignore_errors=True)

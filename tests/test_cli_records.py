@@ -986,6 +986,53 @@ def test_codes_in_french(raw: Cli) -> None:
     assert roles["witness"] == "Témoin"
 
 
+def test_codes_in_spanish(raw: Cli) -> None:
+    spanish = dict(
+        line.split("\t")
+        for line in raw.raw("codes", "violations", "--language", "es").out.splitlines()
+    )
+    assert list(spanish) == VIOLATION_CODES
+    assert spanish["enforced-disappearance"] == "Desaparición forzada"
+    countries = dict(
+        line.split("\t")
+        for line in raw.raw("codes", "countries", "--language", "es").out.splitlines()
+    )
+    assert countries["DE"] == "Alemania"
+    assert raw.raw("codes", "--language", "de").code == 2
+
+
+def test_every_term_of_every_vocabulary_has_every_language() -> None:
+    import dataclasses
+
+    from app.preferences import LANGUAGES
+    from app.vocabulary import Vocabulary, vocabularies
+
+    lists = [
+        getattr(vocabularies(), f.name)
+        for f in dataclasses.fields(vocabularies())
+        if isinstance(getattr(vocabularies(), f.name), Vocabulary)
+    ]
+    assert len(lists) == 9
+    for vocabulary in lists:
+        assert vocabulary.terms, vocabulary.name
+        for term in vocabulary.terms:
+            assert set(term.labels) == set(LANGUAGES), (vocabulary.name, term.code)
+            for language in LANGUAGES:
+                label = term.labels[language]
+                assert isinstance(label, str) and label.strip() == label and label, (
+                    vocabulary.name,
+                    term.code,
+                    language,
+                )
+    # Spanish is really Spanish, not English copied over (country names may coincide).
+    for vocabulary in lists:
+        if vocabulary is vocabularies().countries:
+            continue
+        assert sum(t.labels["es"] != t.labels["en"] for t in vocabulary.terms) >= max(
+            1, len(vocabulary.terms) - 1
+        ), vocabulary.name
+
+
 def test_other_code_lists(raw: Cli) -> None:
     for vocabulary in ("statuses", "sensitivities", "roles", "person-kinds", "consents"):
         result = raw.raw("codes", vocabulary)

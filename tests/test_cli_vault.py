@@ -145,11 +145,68 @@ def test_usage_errors_exit_2_with_one_line(
     assert not carnet_env.vault.exists()
 
 
-def test_no_command_prints_help_and_exits_2(cli: Callable[..., Result]) -> None:
-    # `carnet` alone launches the GUI; `carnet --vault DIR` with no command is a usage error.
-    result = cli()
-    assert result.code == 2
-    assert "usage:" in result.out
+@pytest.fixture
+def gui_calls(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
+    """ui.launch.launch_gui replaced: the vault folders it was called with (no window)."""
+    import ui.launch
+
+    calls: list[str | None] = []
+
+    def fake_launch(vault_dir: str | None = None) -> int:
+        calls.append(vault_dir)
+        return 7
+
+    monkeypatch.setattr(ui.launch, "launch_gui", fake_launch)
+    return calls
+
+
+def test_vault_alone_opens_the_gui_on_that_vault(
+    cli: Callable[..., Result], carnet_env: CarnetEnv, gui_calls: list[str | None]
+) -> None:
+    from app.__main__ import main
+
+    assert cli().code == 7  # main(["--vault", DIR])
+    assert gui_calls == [str(carnet_env.vault)]
+    assert main([f"--vault={carnet_env.root / 'other'}"]) == 7
+    assert main([]) == 7
+    assert gui_calls[1:] == [str(carnet_env.root / "other"), None]
+    assert not carnet_env.vault.exists()  # the GUI, not the command line, decides
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "shown"),
+    [
+        (["--help"], 0, "usage:"),
+        (["--version"], 0, "carnet "),
+        (["--bogus"], 2, "carnet: error: unrecognized arguments: --bogus"),
+        (["--passphrase-file", "-"], 2, "carnet: error: --passphrase-file needs a command"),
+        (["incident", "list"], 5, "carnet: error:"),
+    ],
+)
+def test_vault_with_anything_else_is_the_command_line(
+    cli: Callable[..., Result],
+    gui_calls: list[str | None],
+    args: list[str],
+    code: int,
+    shown: str,
+) -> None:
+    result = cli(*args)
+    assert result.code == code
+    assert shown in result.out + result.err
+    assert gui_calls == []
+
+
+def test_no_vault_and_no_command_prints_help_and_exits_2(
+    carnet_env: CarnetEnv,
+    capsys: pytest.CaptureFixture[str],
+    gui_calls: list[str | None],
+) -> None:
+    from app.__main__ import main
+
+    secret = carnet_env.secret_file(PASSPHRASE)
+    assert main(["--passphrase-file", str(secret)]) == 2
+    assert "usage:" in capsys.readouterr().out
+    assert gui_calls == []
 
 
 @pytest.mark.parametrize(

@@ -1,72 +1,165 @@
-"""The desktop app's preferences file: validated field by field, never an error on load,
-nothing but the known fields written, and removed by the wipe."""
+"""The GUI's preferences file (app/preferences.py): defaults whatever the file holds."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.preferences import Preferences, load_preferences, save_preferences
+from app.errors import StorageError, ValidationError
+from app.paths import preferences_path
+from app.preferences import (
+    LANGUAGES,
+    LOCK_MINUTES,
+    MAX_FILE_BYTES,
+    Preferences,
+    load_preferences,
+    save_preferences,
+)
 from tests.conftest import CarnetEnv, VaultFixture, run_carnet
 
-
-def test_round_trip(tmp_path: Path) -> None:
-    path = tmp_path / "carnet" / "preferences.json"
-    chosen = Preferences("ar", None, False, True, True, 0)
-    save_preferences(path, chosen)
-    assert load_preferences(path) == chosen
-    assert set(json.loads(path.read_text())) == set(Preferences.__dataclass_fields__)
-    assert path.stat().st_mode & 0o077 == 0
-
-
-def test_missing_or_damaged_file_gives_defaults(tmp_path: Path) -> None:
-    path = tmp_path / "preferences.json"
-    assert load_preferences(path) == Preferences()
-    path.write_bytes(b"\xff{not json")
-    assert load_preferences(path) == Preferences()
-    path.write_text(json.dumps({"language": "fr", "padding": "x" * 5000}))
-    assert load_preferences(path) == Preferences()  # oversized: not read at all
+CHANGED = Preferences(
+    language="ar",
+    lock_minutes=None,
+    lock_on_screen_lock=False,
+    lock_on_suspend=False,
+    lock_on_minimise=True,
+    clipboard_seconds=12,
+)
 
 
-def test_each_bad_field_falls_back_alone(tmp_path: Path) -> None:
-    path = tmp_path / "preferences.json"
-    path.write_text(
-        json.dumps(
-            {
-                "language": "fr",
-                "lock_minutes": 7,
-                "lock_on_screen_lock": "yes",
-                "clipboard_seconds": True,
-                "vault": "/home/someone/vault",
-            }
-        )
+def test_the_file_lives_in_the_user_config_folder(carnet_env: CarnetEnv) -> None:
+    assert preferences_path() == (
+        Path(carnet_env.env["XDG_CONFIG_HOME"]) / "Carnet" / "preferences.json"
     )
-    loaded = load_preferences(path)
-    assert loaded.language == "fr"
-    assert loaded.lock_minutes == Preferences().lock_minutes
-    assert loaded.lock_on_screen_lock is True
-    assert loaded.clipboard_seconds == Preferences().clipboard_seconds
-    save_preferences(path, loaded)
-    assert "/home/someone" not in path.read_text()
 
 
-def test_invalid_preferences_are_never_written(tmp_path: Path) -> None:
-    with pytest.raises(ValueError):
-        save_preferences(tmp_path / "p.json", Preferences(language="klingon"))
-    assert not (tmp_path / "p.json").exists()
+def test_defaults_are_the_documented_ones(tmp_path: Path) -> None:
+    prefs = load_preferences(tmp_path / "missing.json")
+    assert prefs == Preferences()
+    assert (prefs.language, prefs.lock_minutes, prefs.clipboard_seconds) == ("en", 5, 30)
+    assert (prefs.lock_on_screen_lock, prefs.lock_on_suspend, prefs.lock_on_minimise) == (
+        True,
+        True,
+        False,
+    )
+    assert LANGUAGES == ("en", "fr", "es", "ar")
+    assert LOCK_MINUTES == (1, 5, 15, 30, 60, None)
 
 
-@given(st.binary(max_size=600))
-def test_any_bytes_load_without_error(
-    tmp_path_factory: pytest.TempPathFactory, data: bytes
-) -> None:
-    path = tmp_path_factory.mktemp("prefs") / "preferences.json"
-    path.write_bytes(data)
-    assert isinstance(load_preferences(path), Preferences)
+def test_saved_preferences_read_back_and_the_file_holds_nothing_else(tmp_path: Path) -> None:
+    path = tmp_path / "config" / "Carnet" / "preferences.json"
+    save_preferences(path, CHANGED)
+    assert load_preferences(path) == CHANGED
+    written = json.loads(path.read_text("utf-8"))
+    assert set(written) == {f.name for f in dataclasses.fields(Preferences)}
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert [p.name for p in path.parent.iterdir()] == ["preferences.json"]  # no partial left
+    save_preferences(path, Preferences())
+    assert load_preferences(path) == Preferences()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"{",
+        b"null",
+        b"[]",
+        b'"en"',
+        b"\xff\xfe{}",
+        b'{"language": "fr"' + b" " * MAX_FILE_BYTES + b"}",  # oversize, though valid JSON
+        b"[" * 100_000 + b"]" * 100_000,
+    ],
+)
+def test_a_corrupt_or_oversize_file_gives_defaults(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "preferences.json"
+    path.write_bytes(content)
+    assert load_preferences(path) == Preferences()
+
+
+def test_each_wrong_field_falls_back_alone(tmp_path: Path) -> None:
+    path = tmp_path / "preferences.json"
+    good = dataclasses.asdict(CHANGED)
+    wrong: dict[str, list[object]] = {
+        "language": ["de", "EN", 1, None, ["fr"]],
+        "lock_minutes": [7, 0, -5, "5", 5.0, True, [5]],
+        "lock_on_screen_lock": [0, "false", None],
+        "lock_on_suspend": [1, "no"],
+        "lock_on_minimise": [0, None],
+        "clipboard_seconds": [-1, 601, "30", 30.5, False, None],
+    }
+    for name, values in wrong.items():
+        for value in values:
+            path.write_text(json.dumps({**good, name: value}), "utf-8")
+            loaded = load_preferences(path)
+            assert getattr(loaded, name) == getattr(Preferences(), name), (name, value)
+            for other in good:
+                if other != name:
+                    assert getattr(loaded, other) == good[other], (name, value, other)
+
+
+def test_unknown_keys_are_ignored_and_never_written_back(tmp_path: Path) -> None:
+    path = tmp_path / "preferences.json"
+    path.write_text(json.dumps({"language": "es", "vault": "/home/x/vault"}), "utf-8")
+    prefs = load_preferences(path)
+    assert prefs == Preferences(language="es")
+    save_preferences(path, prefs)
+    assert "vault" not in path.read_text("utf-8")
+
+
+def test_an_unreadable_path_gives_defaults(tmp_path: Path) -> None:
+    folder = tmp_path / "a-folder.json"
+    folder.mkdir()
+    assert load_preferences(folder) == Preferences()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_a_failed_save_keeps_the_old_file(tmp_path: Path) -> None:
+    path = tmp_path / "Carnet" / "preferences.json"
+    save_preferences(path, CHANGED)
+    path.parent.chmod(0o500)
+    try:
+        with pytest.raises(StorageError, match="could not write the preferences file"):
+            save_preferences(path, Preferences())
+    finally:
+        path.parent.chmod(0o700)
+    assert load_preferences(path) == CHANGED
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"language": "klingon"},
+        {"lock_minutes": 10},
+        {"lock_minutes": True},
+        {"clipboard_seconds": -1},
+        {"clipboard_seconds": 601},
+        {"lock_on_suspend": "yes"},
+    ],
+)
+def test_invalid_preferences_are_never_written(tmp_path: Path, fields: dict[str, object]) -> None:
+    path = tmp_path / "p.json"
+    with pytest.raises(ValidationError, match="not a valid preference"):
+        save_preferences(path, Preferences(**fields))  # type: ignore[arg-type]
+    assert not path.exists()
+    save_preferences(path, CHANGED)
+    with pytest.raises(ValidationError):
+        save_preferences(path, Preferences(**fields))  # type: ignore[arg-type]
+    assert load_preferences(path) == CHANGED
+
+
+def test_zero_clipboard_seconds_means_never_by_the_timer(tmp_path: Path) -> None:
+    path = tmp_path / "preferences.json"
+    save_preferences(path, Preferences(clipboard_seconds=0))
+    assert load_preferences(path).clipboard_seconds == 0
 
 
 def test_wipe_removes_the_preferences(vault: VaultFixture) -> None:
@@ -79,9 +172,20 @@ def test_wipe_removes_the_preferences(vault: VaultFixture) -> None:
     assert not prefs.exists()
 
 
-def test_the_app_looks_where_the_wipe_removes(carnet_env: CarnetEnv) -> None:
-    from app.paths import preferences_path
-
-    assert preferences_path() == (
-        Path(carnet_env.env["XDG_CONFIG_HOME"]) / "Carnet" / "preferences.json"
-    )
+@settings(max_examples=300, deadline=None)
+@given(
+    content=st.binary(max_size=600)
+    | st.dictionaries(
+        st.sampled_from([f.name for f in dataclasses.fields(Preferences)] + ["x"]),
+        st.none() | st.booleans() | st.integers(-100, 1000) | st.text(max_size=5),
+    ).map(lambda d: json.dumps(d).encode())
+)
+def test_any_content_loads_without_an_exception(
+    tmp_path_factory: pytest.TempPathFactory, content: bytes
+) -> None:
+    path = tmp_path_factory.mktemp("prefs") / "preferences.json"
+    path.write_bytes(content)
+    prefs = load_preferences(path)
+    assert isinstance(prefs, Preferences)
+    assert prefs.language in LANGUAGES
+    assert prefs.lock_minutes in LOCK_MINUTES

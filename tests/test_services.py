@@ -328,6 +328,43 @@ def test_interventions(notebook: object) -> None:
     assert table_count(notebook, "interventions") == 2
 
 
+def test_actor_suggestions_put_the_vaults_own_first_by_use(notebook: object) -> None:
+    from app.vocabulary import vocabularies
+
+    notebook = nb(notebook)
+    incident = notebook.incidents.add(IncidentInput("Intervened"))
+    actors = ["Ligue des droits", "Front Line Defenders", "front line defenders"]
+    actors += ["Lawyers' Collective", "Ligue des droits", "ligue des DROITS", "Émile's office"]
+    for actor in actors:
+        notebook.interventions.add(incident, InterventionInput(actor))
+    suggested = vocabularies().intervention_actor_suggestions
+    everything = notebook.interventions.actor_suggestions("", limit=200)
+    # Own actors by use (3, 2, then 1 each, alphabetically), each actor once, spelt as
+    # most often (a tie: as most recently).
+    assert everything[:4] == [
+        "Ligue des droits",
+        "front line defenders",
+        "Lawyers' Collective",
+        "Émile's office",
+    ]
+    assert "Front Line Defenders" in suggested
+    assert everything[4:] == [a for a in suggested if a != "Front Line Defenders"]
+    assert len({a.casefold() for a in everything}) == len(everything)
+    assert notebook.interventions.actor_suggestions("LIG") == ["Ligue des droits"]
+    assert notebook.interventions.actor_suggestions("  fr") == ["front line defenders"]
+    assert notebook.interventions.actor_suggestions("émi") == ["Émile's office"]
+    un = notebook.interventions.actor_suggestions("un ")
+    assert un and all(a.startswith("UN ") for a in un)
+    assert un == [a for a in suggested if a.casefold().startswith("un ")]
+    assert len(notebook.interventions.actor_suggestions("", limit=2)) == 2
+    assert notebook.interventions.actor_suggestions("zzz") == []
+    for bad in (0, 201, True):
+        with pytest.raises(ValidationError, match="number of suggestions"):
+            notebook.interventions.actor_suggestions("", limit=bad)
+    with pytest.raises(ValidationError, match="longer than"):
+        notebook.interventions.actor_suggestions("x" * 501)
+
+
 # --- search ----------------------------------------------------------------------------------
 
 

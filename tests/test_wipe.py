@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from app.device_share import KEYRING_SERVICE, NoDeviceShares
-from app.paths import VaultPaths
+from app.paths import VaultPaths, preferences_path
+from app.preferences import Preferences, load_preferences, save_preferences
 from app.wipe import WipeService
 from tests.conftest import CarnetEnv, Result, VaultFixture, run_carnet
 from tests.keyring_service import SecretService
@@ -44,6 +45,28 @@ def test_wipe_removes_everything_and_reports_times(vault: VaultFixture, tmp_path
         vault.cenv, "incident", "list", "--passphrase-file", str(vault.passphrase_file)
     )
     assert again.code == 5
+
+
+@pytest.mark.parametrize("linked", [False, True])
+def test_wipe_removes_the_preferences_file(vault: VaultFixture, linked: bool) -> None:
+    """Also when the config folder is a symbolic link (which wipe does not follow to
+    remove a whole folder): the preferences file itself is removed by name."""
+    path = preferences_path()
+    assert path.is_relative_to(vault.cenv.env["XDG_CONFIG_HOME"])
+    elsewhere = vault.cenv.root / "synced-config"
+    if linked:
+        elsewhere.mkdir()
+        path.parent.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.symlink_to(elsewhere, target_is_directory=True)
+    save_preferences(path, Preferences(language="fr"))
+    assert load_preferences(path).language == "fr"
+    result = run_carnet(vault.cenv, "wipe", "--yes")
+    assert result.code == 0, result.err
+    assert not path.exists()
+    if linked:
+        assert elsewhere.is_dir() and not any(elsewhere.iterdir())
+    else:
+        assert not path.parent.exists()
 
 
 def test_the_warning_names_what_has_not_left_the_laptop(

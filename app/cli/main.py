@@ -13,6 +13,7 @@ import os
 import re
 import sys
 import traceback
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 import sqlcipher3
@@ -34,6 +35,7 @@ from app.cli import (
 )
 from app.cli.context import Context
 from app.errors import CarnetError
+from app.preferences import LANGUAGES
 from app.vocabulary import vocabularies
 
 EXIT_USAGE = 2
@@ -112,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
             "intervention-statuses",
         ],
     )
-    codes.add_argument("--language", default="en", choices=["en", "fr", "ar"])
+    codes.add_argument("--language", default="en", choices=list(LANGUAGES))
     codes.set_defaults(handler=cmd_codes)
     return parser
 
@@ -124,7 +126,15 @@ def cmd_codes(ctx: Context) -> int:
     return 0
 
 
-def run(argv: list[str], *, detach_background: bool = False) -> int:
+def run(
+    argv: list[str],
+    *,
+    detach_background: bool = False,
+    open_gui: Callable[[str], int] | None = None,
+) -> int:
+    """Run one command. `carnet --vault DIR` and nothing else calls `open_gui(DIR)` (the
+    entry point passes the desktop app's launcher), after the real parser has read the
+    line, so --help, --version and a bad option behave as with any command."""
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -132,6 +142,13 @@ def run(argv: list[str], *, detach_background: bool = False) -> int:
         return int(exc.code or 0)
     handler = getattr(args, "handler", None)
     if handler is None:
+        if args.command is None and args.vault and open_gui is not None:
+            if args.passphrase_file is not None:
+                return _fail(
+                    "--passphrase-file needs a command; the desktop app asks for the passphrase",
+                    EXIT_USAGE,
+                )
+            return int(open_gui(args.vault))
         parser.print_help()
         return EXIT_USAGE
     ctx = Context(args)
