@@ -5,448 +5,448 @@
     <name></name>
     <message>
         <source>Save the recovery key</source>
-        <translation type="unfinished"></translation>
+        <translation>حفظ مفتاح الاسترداد</translation>
     </message>
     <message>
         <source>Carnet</source>
-        <translation type="unfinished"></translation>
+        <translation>Carnet</translation>
     </message>
     <message>
         <source>This computer no longer holds the key part this notebook needs. Use the recovery key to open it.</source>
-        <translation type="unfinished"></translation>
+        <translation>لم يعد هذا الحاسوب يحتفظ بجزء المفتاح الذي يحتاجه هذا الدفتر. استخدم مفتاح الاسترداد لفتحه.</translation>
     </message>
     <message>
         <source>Please check what you typed: {detail}</source>
-        <translation type="unfinished"></translation>
+        <translation>يُرجى التحقق مما كتبته: ⁨{detail}⁩</translation>
     </message>
     <message>
         <source>There is no notebook here, or it is damaged.</source>
-        <translation type="unfinished"></translation>
+        <translation>لا يوجد دفتر هنا، أو أنه تالف.</translation>
     </message>
     <message>
         <source>It is no longer there: it may have been deleted.</source>
-        <translation type="unfinished"></translation>
+        <translation>لم يعد موجودًا: ربما حُذف.</translation>
     </message>
     <message>
         <source>A check failed: this data has been changed or damaged. {detail}</source>
-        <translation type="unfinished"></translation>
+        <translation>فشل أحد الفحوص: هذه البيانات عُدِّلت أو تلفت. ⁨{detail}⁩</translation>
     </message>
     <message>
         <source>Cancelled. Nothing was changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>أُلغيت العملية. لم يتغير شيء.</translation>
     </message>
     <message>
         <source>The wipe did not finish: {detail}</source>
-        <translation type="unfinished"></translation>
+        <translation>لم يكتمل المسح: ⁨{detail}⁩</translation>
     </message>
     <message>
         <source>The disk refused the change (is it full or read-only?). Nothing was changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>رفض القرص التغيير (هل هو ممتلئ أم للقراءة فقط؟). لم يتغير شيء.</translation>
     </message>
     <message>
         <source>Sending failed: {detail}</source>
-        <translation type="unfinished"></translation>
+        <translation>فشل الإرسال: ⁨{detail}⁩</translation>
     </message>
     <message>
         <source>This could not be done: {detail}</source>
-        <translation type="unfinished"></translation>
+        <translation>تعذّر تنفيذ ذلك: ⁨{detail}⁩</translation>
     </message>
     <message>
         <source>The notebook&apos;s database reported an error. Nothing was changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>أبلغت قاعدة بيانات الدفتر عن خطأ. لم يتغير شيء.</translation>
     </message>
     <message>
         <source>Something unexpected went wrong. Nothing more is shown, to protect your data.</source>
-        <translation type="unfinished"></translation>
+        <translation>حدث خطأ غير متوقع. لا يُعرض أي شيء آخر، حمايةً لبياناتك.</translation>
     </message>
     <message>
         <source>Carnet could not open the notebook with this passphrase.</source>
-        <translation type="unfinished"></translation>
+        <translation>تعذّر على Carnet فتح الدفتر بعبارة المرور هذه.</translation>
     </message>
     <message>
         <source>Title</source>
-        <translation type="unfinished"></translation>
+        <translation>العنوان</translation>
     </message>
     <message>
         <source>Date</source>
-        <translation type="unfinished"></translation>
+        <translation>التاريخ</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>الحالة</translation>
     </message>
     <message>
         <source>Country</source>
-        <translation type="unfinished"></translation>
+        <translation>البلد</translation>
     </message>
     <message>
         <source>Updated</source>
-        <translation type="unfinished"></translation>
+        <translation>آخر تحديث</translation>
     </message>
     <message>
         <source>Search titles, narratives, places, people, tags</source>
-        <translation type="unfinished"></translation>
+        <translation>ابحث في العناوين والسرد والأماكن والأشخاص والوسوم</translation>
     </message>
     <message>
         <source>Search</source>
-        <translation type="unfinished"></translation>
+        <translation>بحث</translation>
     </message>
     <message>
         <source>Violation</source>
-        <translation type="unfinished"></translation>
+        <translation>الانتهاك</translation>
     </message>
     <message>
         <source>From (YYYY-MM-DD)</source>
-        <translation type="unfinished"></translation>
+        <translation>من (YYYY-MM-DD)</translation>
     </message>
     <message>
         <source>From date</source>
-        <translation type="unfinished"></translation>
+        <translation>تاريخ البداية</translation>
     </message>
     <message>
         <source>To (YYYY-MM-DD)</source>
-        <translation type="unfinished"></translation>
+        <translation>إلى (YYYY-MM-DD)</translation>
     </message>
     <message>
         <source>To date</source>
-        <translation type="unfinished"></translation>
+        <translation>تاريخ النهاية</translation>
     </message>
     <message>
         <source>Search problem</source>
-        <translation type="unfinished"></translation>
+        <translation>مشكلة في البحث</translation>
     </message>
     <message>
         <source>Incidents</source>
-        <translation type="unfinished"></translation>
+        <translation>الحوادث</translation>
     </message>
     <message>
         <source>{name}: any</source>
-        <translation type="unfinished"></translation>
+        <translation>{name}: الكل</translation>
     </message>
     <message>
         <source>Incident</source>
-        <translation type="unfinished"></translation>
+        <translation>الحادثة</translation>
     </message>
     <message>
         <source>Details</source>
-        <translation type="unfinished"></translation>
+        <translation>التفاصيل</translation>
     </message>
     <message>
         <source>People</source>
-        <translation type="unfinished"></translation>
+        <translation>الأشخاص</translation>
     </message>
     <message>
         <source>Interventions</source>
-        <translation type="unfinished"></translation>
+        <translation>التدخلات</translation>
     </message>
     <message>
         <source>Evidence</source>
-        <translation type="unfinished"></translation>
+        <translation>الأدلة</translation>
     </message>
     <message>
         <source>Custody</source>
-        <translation type="unfinished"></translation>
+        <translation>سلسلة العهدة</translation>
     </message>
     <message>
         <source>The incident has changes that are not saved. Discard them?</source>
-        <translation type="unfinished"></translation>
+        <translation>في الحادثة تغييرات لم تُحفظ. هل تريد التخلي عنها؟</translation>
     </message>
     <message>
         <source>Discard changes</source>
-        <translation type="unfinished"></translation>
+        <translation>التخلي عن التغييرات</translation>
     </message>
     <message>
         <source>Working</source>
-        <translation type="unfinished"></translation>
+        <translation>جارٍ العمل</translation>
     </message>
     <message>
         <source>Passphrase strength</source>
-        <translation type="unfinished"></translation>
+        <translation>قوة عبارة المرور</translation>
     </message>
     <message>
         <source>Hint: very easy to guess. Add more unusual words.</source>
-        <translation type="unfinished"></translation>
+        <translation>تلميح: سهلة التخمين جدًا. أضف مزيدًا من الكلمات غير المألوفة.</translation>
     </message>
     <message>
         <source>Hint: easy to guess. Add more unusual words.</source>
-        <translation type="unfinished"></translation>
+        <translation>تلميح: سهلة التخمين. أضف مزيدًا من الكلمات غير المألوفة.</translation>
     </message>
     <message>
         <source>Hint: could be stronger. A few more words would help.</source>
-        <translation type="unfinished"></translation>
+        <translation>تلميح: يمكن أن تكون أقوى. بضع كلمات إضافية ستفيد.</translation>
     </message>
     <message>
         <source>Hint: strong.</source>
-        <translation type="unfinished"></translation>
+        <translation>تلميح: قوية.</translation>
     </message>
     <message>
         <source>Hint: very strong.</source>
-        <translation type="unfinished"></translation>
+        <translation>تلميح: قوية جدًا.</translation>
     </message>
     <message>
         <source>Choose your language</source>
-        <translation type="unfinished"></translation>
+        <translation>اختر لغتك</translation>
     </message>
     <message>
         <source>Language</source>
-        <translation type="unfinished"></translation>
+        <translation>اللغة</translation>
     </message>
     <message>
         <source>You can change it later in Settings.</source>
-        <translation type="unfinished"></translation>
+        <translation>يمكنك تغييرها لاحقًا من الإعدادات.</translation>
     </message>
     <message>
         <source>Choose a passphrase</source>
-        <translation type="unfinished"></translation>
+        <translation>اختر عبارة مرور</translation>
     </message>
     <message>
         <source>Passphrase</source>
-        <translation type="unfinished"></translation>
+        <translation>عبارة المرور</translation>
     </message>
     <message>
         <source>Passphrase again</source>
-        <translation type="unfinished"></translation>
+        <translation>عبارة المرور (تأكيد)</translation>
     </message>
     <message>
         <source>Passphrase problem</source>
-        <translation type="unfinished"></translation>
+        <translation>مشكلة في عبارة المرور</translation>
     </message>
     <message>
         <source>Again</source>
-        <translation type="unfinished"></translation>
+        <translation>تأكيد</translation>
     </message>
     <message>
         <source>It protects everything in the notebook. Use at least {n} characters: several unusual words are easier to remember and harder to guess. If you forget it, only the recovery key can open the notebook.</source>
-        <translation type="unfinished"></translation>
+        <translation>تحمي هذه العبارة كل ما في الدفتر. يجب ألا يقل عدد أحرفها عن {n}: عدة كلمات غير مألوفة أسهل في التذكر وأصعب في التخمين. إن نسيتها، فلن يفتح الدفتر إلا مفتاح الاسترداد.</translation>
     </message>
     <message>
         <source>At least {n} characters.</source>
-        <translation type="unfinished"></translation>
+        <translation>يجب ألا يقل عدد الأحرف عن {n}.</translation>
     </message>
     <message>
         <source>The two passphrases are not the same.</source>
-        <translation type="unfinished"></translation>
+        <translation>عبارتا المرور غير متطابقتين.</translation>
     </message>
     <message>
         <source>This computer&apos;s keyring will hold one part of the key. Someone who copies the notebook to another computer cannot open it even with your passphrase; on a new computer you will need the recovery key.</source>
-        <translation type="unfinished"></translation>
+        <translation>ستحتفظ حلقة المفاتيح في هذا الحاسوب بجزء من المفتاح. من ينسخ الدفتر إلى حاسوب آخر لا يستطيع فتحه حتى بعبارة المرور الخاصة بك؛ وعلى حاسوب جديد ستحتاج إلى مفتاح الاسترداد.</translation>
     </message>
     <message>
         <source>This computer has no keyring Carnet can use, so the passphrase alone opens the notebook. Choose a long one.</source>
-        <translation type="unfinished"></translation>
+        <translation>لا توجد في هذا الحاسوب حلقة مفاتيح يستطيع Carnet استخدامها، لذا فإن عبارة المرور وحدها تفتح الدفتر. اختر عبارة طويلة.</translation>
     </message>
     <message>
         <source>Safety options (you can skip them)</source>
-        <translation type="unfinished"></translation>
+        <translation>خيارات الأمان (يمكنك تخطيها)</translation>
     </message>
     <message>
         <source>Set a duress passphrase</source>
-        <translation type="unfinished"></translation>
+        <translation>تعيين عبارة مرور للإكراه</translation>
     </message>
     <message>
         <source>Duress passphrase</source>
-        <translation type="unfinished"></translation>
+        <translation>عبارة مرور الإكراه</translation>
     </message>
     <message>
         <source>Duress passphrase again</source>
-        <translation type="unfinished"></translation>
+        <translation>عبارة مرور الإكراه (تأكيد)</translation>
     </message>
     <message>
         <source>Wipe the notebook after failed unlocks</source>
-        <translation type="unfinished"></translation>
+        <translation>مسح الدفتر بعد محاولات فتح فاشلة</translation>
     </message>
     <message>
         <source>Failed unlocks before the wipe</source>
-        <translation type="unfinished"></translation>
+        <translation>عدد المحاولات الفاشلة قبل المسح</translation>
     </message>
     <message>
         <source>If someone forces you to unlock, type the duress passphrase instead. Carnet then erases everything in the notebook, without any sign, and opens an empty notebook. What was erased cannot be brought back.</source>
-        <translation type="unfinished"></translation>
+        <translation>إذا أجبرك أحد على فتح الدفتر، فاكتب عبارة مرور الإكراه بدلًا من عبارة المرور. عندئذٍ يمسح Carnet كل ما في الدفتر دون أي علامة تدل على ذلك، ويفتح دفترًا فارغًا. لا يمكن استعادة ما مُسح.</translation>
     </message>
     <message>
         <source>After this many wrong passphrases in a row, Carnet erases the notebook. A person guessing cannot try for long, but neither can you: keep your recovery key safe.</source>
-        <translation type="unfinished"></translation>
+        <translation>بعد هذا العدد من عبارات المرور الخاطئة المتتالية، يمسح Carnet الدفتر. لن يستطيع من يحاول التخمين الاستمرار طويلًا، ولن تستطيع أنت أيضًا: احتفظ بمفتاح الاسترداد في مكان آمن.</translation>
     </message>
     <message>
         <source>Failed unlocks</source>
-        <translation type="unfinished"></translation>
+        <translation>المحاولات الفاشلة</translation>
     </message>
     <message>
         <source>The duress passphrase must differ from your passphrase.</source>
-        <translation type="unfinished"></translation>
+        <translation>يجب أن تختلف عبارة مرور الإكراه عن عبارة المرور الخاصة بك.</translation>
     </message>
     <message>
         <source>Creating your notebook</source>
-        <translation type="unfinished"></translation>
+        <translation>جارٍ إنشاء دفترك</translation>
     </message>
     <message>
         <source>Deriving the key from your passphrase…</source>
-        <translation type="unfinished"></translation>
+        <translation>جارٍ حساب المفتاح من عبارة المرور…</translation>
     </message>
     <message>
         <source>Your recovery key</source>
-        <translation type="unfinished"></translation>
+        <translation>مفتاح الاسترداد الخاص بك</translation>
     </message>
     <message>
         <source>Recovery key</source>
-        <translation type="unfinished"></translation>
+        <translation>مفتاح الاسترداد</translation>
     </message>
     <message>
         <source>Save to file…</source>
-        <translation type="unfinished"></translation>
+        <translation>حفظ في ملف…</translation>
     </message>
     <message>
         <source>Save the recovery key to a file</source>
-        <translation type="unfinished"></translation>
+        <translation>حفظ مفتاح الاسترداد في ملف</translation>
     </message>
     <message>
         <source>Group to retype</source>
-        <translation type="unfinished"></translation>
+        <translation>المجموعة المطلوب إعادة كتابتها</translation>
     </message>
     <message>
         <source>Write this key down on paper and keep it apart from this computer. It opens the notebook if you forget your passphrase or lose this computer. It is shown only now.</source>
-        <translation type="unfinished"></translation>
+        <translation>اكتب هذا المفتاح على ورقة واحفظه بعيدًا عن هذا الحاسوب. فهو يفتح الدفتر إذا نسيت عبارة المرور أو فقدت هذا الحاسوب. لا يُعرض إلا الآن.</translation>
     </message>
     <message>
         <source>To check you wrote it down, type group number {n}:</source>
-        <translation type="unfinished"></translation>
+        <translation>للتأكد من أنك كتبته، اكتب المجموعة رقم {n}:</translation>
     </message>
     <message>
         <source>Carnet — new notebook</source>
-        <translation type="unfinished"></translation>
+        <translation>Carnet — دفتر جديد</translation>
     </message>
     <message>
         <source>Your notebook is ready.</source>
-        <translation type="unfinished"></translation>
+        <translation>دفترك جاهز.</translation>
     </message>
     <message>
         <source>Main</source>
-        <translation type="unfinished"></translation>
+        <translation>شريط الأدوات الرئيسي</translation>
     </message>
     <message>
         <source>New incident</source>
-        <translation type="unfinished"></translation>
+        <translation>حادثة جديدة</translation>
     </message>
     <message>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>الإعدادات</translation>
     </message>
     <message>
         <source>Lock</source>
-        <translation type="unfinished"></translation>
+        <translation>قفل</translation>
     </message>
     <message>
         <source>The incident has changes that are not saved. Quit anyway?</source>
-        <translation type="unfinished"></translation>
+        <translation>في الحادثة تغييرات لم تُحفظ. هل تريد الخروج على أي حال؟</translation>
     </message>
     <message>
         <source>Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>خروج</translation>
     </message>
     <message>
         <source>Carnet — recovery key</source>
-        <translation type="unfinished"></translation>
+        <translation>Carnet — مفتاح الاسترداد</translation>
     </message>
     <message>
         <source>This computer no longer holds the key part this notebook needs, so the passphrase alone cannot open it. Type your recovery key and choose a passphrase for this computer.</source>
-        <translation type="unfinished"></translation>
+        <translation>لم يعد هذا الحاسوب يحتفظ بجزء المفتاح الذي يحتاجه هذا الدفتر، لذا لا تستطيع عبارة المرور وحدها فتحه. اكتب مفتاح الاسترداد واختر عبارة مرور لهذا الحاسوب.</translation>
     </message>
     <message>
         <source>Type your recovery key and choose a new passphrase.</source>
-        <translation type="unfinished"></translation>
+        <translation>اكتب مفتاح الاسترداد واختر عبارة مرور جديدة.</translation>
     </message>
     <message>
         <source>New passphrase</source>
-        <translation type="unfinished"></translation>
+        <translation>عبارة المرور الجديدة</translation>
     </message>
     <message>
         <source>New passphrase again</source>
-        <translation type="unfinished"></translation>
+        <translation>عبارة المرور الجديدة (تأكيد)</translation>
     </message>
     <message>
         <source>Recover</source>
-        <translation type="unfinished"></translation>
+        <translation>استعادة الوصول</translation>
     </message>
     <message>
         <source>Carnet — settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Carnet — الإعدادات</translation>
     </message>
     <message>
         <source>Lock after this long without use</source>
-        <translation type="unfinished"></translation>
+        <translation>القفل بعد هذه المدة من عدم الاستخدام</translation>
     </message>
     <message>
         <source>Never</source>
-        <translation type="unfinished"></translation>
+        <translation>أبدًا</translation>
     </message>
     <message>
         <source>Lock when the screen locks</source>
-        <translation type="unfinished"></translation>
+        <translation>القفل عند قفل الشاشة</translation>
     </message>
     <message>
         <source>Lock when the computer sleeps</source>
-        <translation type="unfinished"></translation>
+        <translation>القفل عند دخول الحاسوب في وضع السكون</translation>
     </message>
     <message>
         <source>Lock when minimised</source>
-        <translation type="unfinished"></translation>
+        <translation>القفل عند تصغير النافذة</translation>
     </message>
     <message>
         <source> s</source>
-        <translation type="unfinished"></translation>
+        <translation> ث</translation>
     </message>
     <message>
         <source>Never clear</source>
-        <translation type="unfinished"></translation>
+        <translation>عدم المسح أبدًا</translation>
     </message>
     <message>
         <source>Clear copied text after</source>
-        <translation type="unfinished"></translation>
+        <translation>مسح النص المنسوخ بعد</translation>
     </message>
     <message>
         <source>Lock after</source>
-        <translation type="unfinished"></translation>
+        <translation>القفل بعد</translation>
     </message>
     <message>
         <source>{setting} (not available on this desktop)</source>
-        <translation type="unfinished"></translation>
+        <translation>{setting} (غير متاح على سطح المكتب هذا)</translation>
     </message>
     <message>
         <source>Carnet is locked</source>
-        <translation type="unfinished"></translation>
+        <translation>Carnet مقفل</translation>
     </message>
     <message>
         <source>Type your passphrase to open your notebook.</source>
-        <translation type="unfinished"></translation>
+        <translation>اكتب عبارة المرور لفتح دفترك.</translation>
     </message>
     <message>
         <source>Unlock</source>
-        <translation type="unfinished"></translation>
+        <translation>فتح القفل</translation>
     </message>
     <message>
         <source>Use the recovery key</source>
-        <translation type="unfinished"></translation>
+        <translation>استخدام مفتاح الاسترداد</translation>
     </message>
     <message>
         <source>Message</source>
-        <translation type="unfinished"></translation>
+        <translation>رسالة</translation>
     </message>
     <message>
         <source>Opening…</source>
-        <translation type="unfinished"></translation>
+        <translation>جارٍ الفتح…</translation>
     </message>
 </context>
 <context>
     <name>SettingsDialog</name>
     <message numerus="yes">
         <source>%n minute(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n دقيقة</numerusform>
+            <numerusform>%n دقيقة</numerusform>
+            <numerusform>%n دقيقتان</numerusform>
+            <numerusform>%n دقائق</numerusform>
+            <numerusform>%n دقيقة</numerusform>
+            <numerusform>%n دقيقة</numerusform>
         </translation>
     </message>
 </context>

@@ -5,444 +5,444 @@
     <name></name>
     <message>
         <source>Save the recovery key</source>
-        <translation type="unfinished"></translation>
+        <translation>Guardar la clave de recuperación</translation>
     </message>
     <message>
         <source>Carnet</source>
-        <translation type="unfinished"></translation>
+        <translation>Carnet</translation>
     </message>
     <message>
         <source>This computer no longer holds the key part this notebook needs. Use the recovery key to open it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Este equipo ya no guarda la parte de la clave que necesita este cuaderno. Use la clave de recuperación para abrirlo.</translation>
     </message>
     <message>
         <source>Please check what you typed: {detail}</source>
-        <translation type="unfinished"></translation>
+        <translation>Revise lo que escribió: {detail}</translation>
     </message>
     <message>
         <source>There is no notebook here, or it is damaged.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aquí no hay ningún cuaderno, o está dañado.</translation>
     </message>
     <message>
         <source>It is no longer there: it may have been deleted.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ya no existe: es posible que se haya eliminado.</translation>
     </message>
     <message>
         <source>A check failed: this data has been changed or damaged. {detail}</source>
-        <translation type="unfinished"></translation>
+        <translation>Falló una verificación: estos datos se modificaron o están dañados. {detail}</translation>
     </message>
     <message>
         <source>Cancelled. Nothing was changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cancelado. No se cambió nada.</translation>
     </message>
     <message>
         <source>The wipe did not finish: {detail}</source>
-        <translation type="unfinished"></translation>
+        <translation>El borrado no terminó: {detail}</translation>
     </message>
     <message>
         <source>The disk refused the change (is it full or read-only?). Nothing was changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>El disco rechazó el cambio (¿está lleno o es de solo lectura?). No se cambió nada.</translation>
     </message>
     <message>
         <source>Sending failed: {detail}</source>
-        <translation type="unfinished"></translation>
+        <translation>El envío falló: {detail}</translation>
     </message>
     <message>
         <source>This could not be done: {detail}</source>
-        <translation type="unfinished"></translation>
+        <translation>No se pudo realizar: {detail}</translation>
     </message>
     <message>
         <source>The notebook&apos;s database reported an error. Nothing was changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>La base de datos del cuaderno indicó un error. No se cambió nada.</translation>
     </message>
     <message>
         <source>Something unexpected went wrong. Nothing more is shown, to protect your data.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ocurrió un error inesperado. No se muestra nada más, para proteger sus datos.</translation>
     </message>
     <message>
         <source>Carnet could not open the notebook with this passphrase.</source>
-        <translation type="unfinished"></translation>
+        <translation>Carnet no pudo abrir el cuaderno con esta frase de contraseña.</translation>
     </message>
     <message>
         <source>Title</source>
-        <translation type="unfinished"></translation>
+        <translation>Título</translation>
     </message>
     <message>
         <source>Date</source>
-        <translation type="unfinished"></translation>
+        <translation>Fecha</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>Estado</translation>
     </message>
     <message>
         <source>Country</source>
-        <translation type="unfinished"></translation>
+        <translation>País</translation>
     </message>
     <message>
         <source>Updated</source>
-        <translation type="unfinished"></translation>
+        <translation>Actualizado</translation>
     </message>
     <message>
         <source>Search titles, narratives, places, people, tags</source>
-        <translation type="unfinished"></translation>
+        <translation>Buscar en títulos, relatos, lugares, personas, etiquetas</translation>
     </message>
     <message>
         <source>Search</source>
-        <translation type="unfinished"></translation>
+        <translation>Buscar</translation>
     </message>
     <message>
         <source>Violation</source>
-        <translation type="unfinished"></translation>
+        <translation>Violación de derechos</translation>
     </message>
     <message>
         <source>From (YYYY-MM-DD)</source>
-        <translation type="unfinished"></translation>
+        <translation>Desde (AAAA-MM-DD)</translation>
     </message>
     <message>
         <source>From date</source>
-        <translation type="unfinished"></translation>
+        <translation>Fecha inicial</translation>
     </message>
     <message>
         <source>To (YYYY-MM-DD)</source>
-        <translation type="unfinished"></translation>
+        <translation>Hasta (AAAA-MM-DD)</translation>
     </message>
     <message>
         <source>To date</source>
-        <translation type="unfinished"></translation>
+        <translation>Fecha final</translation>
     </message>
     <message>
         <source>Search problem</source>
-        <translation type="unfinished"></translation>
+        <translation>Problema de búsqueda</translation>
     </message>
     <message>
         <source>Incidents</source>
-        <translation type="unfinished"></translation>
+        <translation>Incidentes</translation>
     </message>
     <message>
         <source>{name}: any</source>
-        <translation type="unfinished"></translation>
+        <translation>{name}: cualquiera</translation>
     </message>
     <message>
         <source>Incident</source>
-        <translation type="unfinished"></translation>
+        <translation>Incidente</translation>
     </message>
     <message>
         <source>Details</source>
-        <translation type="unfinished"></translation>
+        <translation>Detalles</translation>
     </message>
     <message>
         <source>People</source>
-        <translation type="unfinished"></translation>
+        <translation>Personas</translation>
     </message>
     <message>
         <source>Interventions</source>
-        <translation type="unfinished"></translation>
+        <translation>Intervenciones</translation>
     </message>
     <message>
         <source>Evidence</source>
-        <translation type="unfinished"></translation>
+        <translation>Pruebas</translation>
     </message>
     <message>
         <source>Custody</source>
-        <translation type="unfinished"></translation>
+        <translation>Cadena de custodia</translation>
     </message>
     <message>
         <source>The incident has changes that are not saved. Discard them?</source>
-        <translation type="unfinished"></translation>
+        <translation>El incidente tiene cambios sin guardar. ¿Descartarlos?</translation>
     </message>
     <message>
         <source>Discard changes</source>
-        <translation type="unfinished"></translation>
+        <translation>Descartar los cambios</translation>
     </message>
     <message>
         <source>Working</source>
-        <translation type="unfinished"></translation>
+        <translation>Procesando</translation>
     </message>
     <message>
         <source>Passphrase strength</source>
-        <translation type="unfinished"></translation>
+        <translation>Solidez de la frase de contraseña</translation>
     </message>
     <message>
         <source>Hint: very easy to guess. Add more unusual words.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sugerencia: muy fácil de adivinar. Agregue más palabras poco comunes.</translation>
     </message>
     <message>
         <source>Hint: easy to guess. Add more unusual words.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sugerencia: fácil de adivinar. Agregue más palabras poco comunes.</translation>
     </message>
     <message>
         <source>Hint: could be stronger. A few more words would help.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sugerencia: podría ser más sólida. Unas palabras más ayudarían.</translation>
     </message>
     <message>
         <source>Hint: strong.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sugerencia: sólida.</translation>
     </message>
     <message>
         <source>Hint: very strong.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sugerencia: muy sólida.</translation>
     </message>
     <message>
         <source>Choose your language</source>
-        <translation type="unfinished"></translation>
+        <translation>Elija su idioma</translation>
     </message>
     <message>
         <source>Language</source>
-        <translation type="unfinished"></translation>
+        <translation>Idioma</translation>
     </message>
     <message>
         <source>You can change it later in Settings.</source>
-        <translation type="unfinished"></translation>
+        <translation>Puede cambiarlo más tarde en Configuración.</translation>
     </message>
     <message>
         <source>Choose a passphrase</source>
-        <translation type="unfinished"></translation>
+        <translation>Elija una frase de contraseña</translation>
     </message>
     <message>
         <source>Passphrase</source>
-        <translation type="unfinished"></translation>
+        <translation>Frase de contraseña</translation>
     </message>
     <message>
         <source>Passphrase again</source>
-        <translation type="unfinished"></translation>
+        <translation>Frase de contraseña (confirmación)</translation>
     </message>
     <message>
         <source>Passphrase problem</source>
-        <translation type="unfinished"></translation>
+        <translation>Problema con la frase de contraseña</translation>
     </message>
     <message>
         <source>Again</source>
-        <translation type="unfinished"></translation>
+        <translation>Confirmación</translation>
     </message>
     <message>
         <source>It protects everything in the notebook. Use at least {n} characters: several unusual words are easier to remember and harder to guess. If you forget it, only the recovery key can open the notebook.</source>
-        <translation type="unfinished"></translation>
+        <translation>Protege todo lo que hay en el cuaderno. Use al menos {n} caracteres: varias palabras poco comunes son más fáciles de recordar y más difíciles de adivinar. Si la olvida, solo la clave de recuperación podrá abrir el cuaderno.</translation>
     </message>
     <message>
         <source>At least {n} characters.</source>
-        <translation type="unfinished"></translation>
+        <translation>Al menos {n} caracteres.</translation>
     </message>
     <message>
         <source>The two passphrases are not the same.</source>
-        <translation type="unfinished"></translation>
+        <translation>Las dos frases de contraseña no coinciden.</translation>
     </message>
     <message>
         <source>This computer&apos;s keyring will hold one part of the key. Someone who copies the notebook to another computer cannot open it even with your passphrase; on a new computer you will need the recovery key.</source>
-        <translation type="unfinished"></translation>
+        <translation>El llavero de este equipo guardará una parte de la clave. Quien copie el cuaderno en otro equipo no podrá abrirlo ni siquiera con su frase de contraseña; en un equipo nuevo necesitará la clave de recuperación.</translation>
     </message>
     <message>
         <source>This computer has no keyring Carnet can use, so the passphrase alone opens the notebook. Choose a long one.</source>
-        <translation type="unfinished"></translation>
+        <translation>Este equipo no tiene un llavero que Carnet pueda usar, así que la frase de contraseña por sí sola abre el cuaderno. Elija una larga.</translation>
     </message>
     <message>
         <source>Safety options (you can skip them)</source>
-        <translation type="unfinished"></translation>
+        <translation>Opciones de seguridad (puede omitirlas)</translation>
     </message>
     <message>
         <source>Set a duress passphrase</source>
-        <translation type="unfinished"></translation>
+        <translation>Establecer una frase de contraseña de coacción</translation>
     </message>
     <message>
         <source>Duress passphrase</source>
-        <translation type="unfinished"></translation>
+        <translation>Frase de contraseña de coacción</translation>
     </message>
     <message>
         <source>Duress passphrase again</source>
-        <translation type="unfinished"></translation>
+        <translation>Frase de contraseña de coacción (confirmación)</translation>
     </message>
     <message>
         <source>Wipe the notebook after failed unlocks</source>
-        <translation type="unfinished"></translation>
+        <translation>Borrar el cuaderno tras intentos fallidos de desbloqueo</translation>
     </message>
     <message>
         <source>Failed unlocks before the wipe</source>
-        <translation type="unfinished"></translation>
+        <translation>Intentos fallidos antes del borrado</translation>
     </message>
     <message>
         <source>If someone forces you to unlock, type the duress passphrase instead. Carnet then erases everything in the notebook, without any sign, and opens an empty notebook. What was erased cannot be brought back.</source>
-        <translation type="unfinished"></translation>
+        <translation>Si alguien le obliga a desbloquear, escriba en su lugar la frase de contraseña de coacción. Carnet borra entonces todo lo que hay en el cuaderno, sin dejar ninguna señal, y abre un cuaderno vacío. Lo que se borró no se puede recuperar.</translation>
     </message>
     <message>
         <source>After this many wrong passphrases in a row, Carnet erases the notebook. A person guessing cannot try for long, but neither can you: keep your recovery key safe.</source>
-        <translation type="unfinished"></translation>
+        <translation>Tras esta cantidad de frases de contraseña incorrectas seguidas, Carnet borra el cuaderno. Quien intente adivinarla no podrá probar durante mucho tiempo, pero usted tampoco: guarde su clave de recuperación en un lugar seguro.</translation>
     </message>
     <message>
         <source>Failed unlocks</source>
-        <translation type="unfinished"></translation>
+        <translation>Intentos fallidos</translation>
     </message>
     <message>
         <source>The duress passphrase must differ from your passphrase.</source>
-        <translation type="unfinished"></translation>
+        <translation>La frase de contraseña de coacción debe ser distinta de su frase de contraseña.</translation>
     </message>
     <message>
         <source>Creating your notebook</source>
-        <translation type="unfinished"></translation>
+        <translation>Creando su cuaderno</translation>
     </message>
     <message>
         <source>Deriving the key from your passphrase…</source>
-        <translation type="unfinished"></translation>
+        <translation>Calculando la clave a partir de su frase de contraseña…</translation>
     </message>
     <message>
         <source>Your recovery key</source>
-        <translation type="unfinished"></translation>
+        <translation>Su clave de recuperación</translation>
     </message>
     <message>
         <source>Recovery key</source>
-        <translation type="unfinished"></translation>
+        <translation>Clave de recuperación</translation>
     </message>
     <message>
         <source>Save to file…</source>
-        <translation type="unfinished"></translation>
+        <translation>Guardar en un archivo…</translation>
     </message>
     <message>
         <source>Save the recovery key to a file</source>
-        <translation type="unfinished"></translation>
+        <translation>Guardar la clave de recuperación en un archivo</translation>
     </message>
     <message>
         <source>Group to retype</source>
-        <translation type="unfinished"></translation>
+        <translation>Grupo que debe volver a escribir</translation>
     </message>
     <message>
         <source>Write this key down on paper and keep it apart from this computer. It opens the notebook if you forget your passphrase or lose this computer. It is shown only now.</source>
-        <translation type="unfinished"></translation>
+        <translation>Anote esta clave en papel y guárdela lejos de este equipo. Abre el cuaderno si olvida su frase de contraseña o pierde este equipo. Solo se muestra ahora.</translation>
     </message>
     <message>
         <source>To check you wrote it down, type group number {n}:</source>
-        <translation type="unfinished"></translation>
+        <translation>Para comprobar que la anotó, escriba el grupo número {n}:</translation>
     </message>
     <message>
         <source>Carnet — new notebook</source>
-        <translation type="unfinished"></translation>
+        <translation>Carnet — nuevo cuaderno</translation>
     </message>
     <message>
         <source>Your notebook is ready.</source>
-        <translation type="unfinished"></translation>
+        <translation>Su cuaderno está listo.</translation>
     </message>
     <message>
         <source>Main</source>
-        <translation type="unfinished"></translation>
+        <translation>Barra de herramientas principal</translation>
     </message>
     <message>
         <source>New incident</source>
-        <translation type="unfinished"></translation>
+        <translation>Nuevo incidente</translation>
     </message>
     <message>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Configuración</translation>
     </message>
     <message>
         <source>Lock</source>
-        <translation type="unfinished"></translation>
+        <translation>Bloquear</translation>
     </message>
     <message>
         <source>The incident has changes that are not saved. Quit anyway?</source>
-        <translation type="unfinished"></translation>
+        <translation>El incidente tiene cambios sin guardar. ¿Salir de todos modos?</translation>
     </message>
     <message>
         <source>Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>Salir</translation>
     </message>
     <message>
         <source>Carnet — recovery key</source>
-        <translation type="unfinished"></translation>
+        <translation>Carnet — clave de recuperación</translation>
     </message>
     <message>
         <source>This computer no longer holds the key part this notebook needs, so the passphrase alone cannot open it. Type your recovery key and choose a passphrase for this computer.</source>
-        <translation type="unfinished"></translation>
+        <translation>Este equipo ya no guarda la parte de la clave que necesita este cuaderno, por lo que la frase de contraseña por sí sola no puede abrirlo. Escriba su clave de recuperación y elija una frase de contraseña para este equipo.</translation>
     </message>
     <message>
         <source>Type your recovery key and choose a new passphrase.</source>
-        <translation type="unfinished"></translation>
+        <translation>Escriba su clave de recuperación y elija una nueva frase de contraseña.</translation>
     </message>
     <message>
         <source>New passphrase</source>
-        <translation type="unfinished"></translation>
+        <translation>Nueva frase de contraseña</translation>
     </message>
     <message>
         <source>New passphrase again</source>
-        <translation type="unfinished"></translation>
+        <translation>Nueva frase de contraseña (confirmación)</translation>
     </message>
     <message>
         <source>Recover</source>
-        <translation type="unfinished"></translation>
+        <translation>Recuperar el acceso</translation>
     </message>
     <message>
         <source>Carnet — settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Carnet — configuración</translation>
     </message>
     <message>
         <source>Lock after this long without use</source>
-        <translation type="unfinished"></translation>
+        <translation>Bloquear tras este tiempo sin uso</translation>
     </message>
     <message>
         <source>Never</source>
-        <translation type="unfinished"></translation>
+        <translation>Nunca</translation>
     </message>
     <message>
         <source>Lock when the screen locks</source>
-        <translation type="unfinished"></translation>
+        <translation>Bloquear cuando se bloquee la pantalla</translation>
     </message>
     <message>
         <source>Lock when the computer sleeps</source>
-        <translation type="unfinished"></translation>
+        <translation>Bloquear cuando el equipo entre en suspensión</translation>
     </message>
     <message>
         <source>Lock when minimised</source>
-        <translation type="unfinished"></translation>
+        <translation>Bloquear al minimizar la ventana</translation>
     </message>
     <message>
         <source> s</source>
-        <translation type="unfinished"></translation>
+        <translation> s</translation>
     </message>
     <message>
         <source>Never clear</source>
-        <translation type="unfinished"></translation>
+        <translation>No borrar nunca</translation>
     </message>
     <message>
         <source>Clear copied text after</source>
-        <translation type="unfinished"></translation>
+        <translation>Borrar el texto copiado tras</translation>
     </message>
     <message>
         <source>Lock after</source>
-        <translation type="unfinished"></translation>
+        <translation>Bloquear tras</translation>
     </message>
     <message>
         <source>{setting} (not available on this desktop)</source>
-        <translation type="unfinished"></translation>
+        <translation>{setting} (no disponible en este escritorio)</translation>
     </message>
     <message>
         <source>Carnet is locked</source>
-        <translation type="unfinished"></translation>
+        <translation>Carnet está bloqueado</translation>
     </message>
     <message>
         <source>Type your passphrase to open your notebook.</source>
-        <translation type="unfinished"></translation>
+        <translation>Escriba su frase de contraseña para abrir su cuaderno.</translation>
     </message>
     <message>
         <source>Unlock</source>
-        <translation type="unfinished"></translation>
+        <translation>Desbloquear</translation>
     </message>
     <message>
         <source>Use the recovery key</source>
-        <translation type="unfinished"></translation>
+        <translation>Usar la clave de recuperación</translation>
     </message>
     <message>
         <source>Message</source>
-        <translation type="unfinished"></translation>
+        <translation>Mensaje</translation>
     </message>
     <message>
         <source>Opening…</source>
-        <translation type="unfinished"></translation>
+        <translation>Abriendo…</translation>
     </message>
 </context>
 <context>
     <name>SettingsDialog</name>
     <message numerus="yes">
         <source>%n minute(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n minuto</numerusform>
+            <numerusform>%n minutos</numerusform>
         </translation>
     </message>
 </context>

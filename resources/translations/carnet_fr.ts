@@ -5,444 +5,444 @@
     <name></name>
     <message>
         <source>Save the recovery key</source>
-        <translation type="unfinished"></translation>
+        <translation>Enregistrer la clé de récupération</translation>
     </message>
     <message>
         <source>Carnet</source>
-        <translation type="unfinished"></translation>
+        <translation>Carnet</translation>
     </message>
     <message>
         <source>This computer no longer holds the key part this notebook needs. Use the recovery key to open it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cet ordinateur ne contient plus la partie de la clé dont ce carnet a besoin. Utilisez la clé de récupération pour l&apos;ouvrir.</translation>
     </message>
     <message>
         <source>Please check what you typed: {detail}</source>
-        <translation type="unfinished"></translation>
+        <translation>Vérifiez ce que vous avez saisi : {detail}</translation>
     </message>
     <message>
         <source>There is no notebook here, or it is damaged.</source>
-        <translation type="unfinished"></translation>
+        <translation>Il n&apos;y a pas de carnet ici, ou il est endommagé.</translation>
     </message>
     <message>
         <source>It is no longer there: it may have been deleted.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cet élément n&apos;existe plus : il a peut-être été supprimé.</translation>
     </message>
     <message>
         <source>A check failed: this data has been changed or damaged. {detail}</source>
-        <translation type="unfinished"></translation>
+        <translation>Une vérification a échoué : ces données ont été modifiées ou endommagées. {detail}</translation>
     </message>
     <message>
         <source>Cancelled. Nothing was changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Annulé. Rien n&apos;a été modifié.</translation>
     </message>
     <message>
         <source>The wipe did not finish: {detail}</source>
-        <translation type="unfinished"></translation>
+        <translation>L&apos;effacement ne s&apos;est pas terminé : {detail}</translation>
     </message>
     <message>
         <source>The disk refused the change (is it full or read-only?). Nothing was changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le disque a refusé la modification (est-il plein ou en lecture seule ?). Rien n&apos;a été modifié.</translation>
     </message>
     <message>
         <source>Sending failed: {detail}</source>
-        <translation type="unfinished"></translation>
+        <translation>L&apos;envoi a échoué : {detail}</translation>
     </message>
     <message>
         <source>This could not be done: {detail}</source>
-        <translation type="unfinished"></translation>
+        <translation>Cette opération n&apos;a pas pu être effectuée : {detail}</translation>
     </message>
     <message>
         <source>The notebook&apos;s database reported an error. Nothing was changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>La base de données du carnet a signalé une erreur. Rien n&apos;a été modifié.</translation>
     </message>
     <message>
         <source>Something unexpected went wrong. Nothing more is shown, to protect your data.</source>
-        <translation type="unfinished"></translation>
+        <translation>Une erreur inattendue s&apos;est produite. Rien de plus n&apos;est affiché, pour protéger vos données.</translation>
     </message>
     <message>
         <source>Carnet could not open the notebook with this passphrase.</source>
-        <translation type="unfinished"></translation>
+        <translation>Carnet n&apos;a pas pu ouvrir le carnet avec cette phrase secrète.</translation>
     </message>
     <message>
         <source>Title</source>
-        <translation type="unfinished"></translation>
+        <translation>Titre</translation>
     </message>
     <message>
         <source>Date</source>
-        <translation type="unfinished"></translation>
+        <translation>Date</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>Statut</translation>
     </message>
     <message>
         <source>Country</source>
-        <translation type="unfinished"></translation>
+        <translation>Pays</translation>
     </message>
     <message>
         <source>Updated</source>
-        <translation type="unfinished"></translation>
+        <translation>Modifié le</translation>
     </message>
     <message>
         <source>Search titles, narratives, places, people, tags</source>
-        <translation type="unfinished"></translation>
+        <translation>Rechercher dans les titres, récits, lieux, personnes, étiquettes</translation>
     </message>
     <message>
         <source>Search</source>
-        <translation type="unfinished"></translation>
+        <translation>Rechercher</translation>
     </message>
     <message>
         <source>Violation</source>
-        <translation type="unfinished"></translation>
+        <translation>Violation</translation>
     </message>
     <message>
         <source>From (YYYY-MM-DD)</source>
-        <translation type="unfinished"></translation>
+        <translation>Du (AAAA-MM-JJ)</translation>
     </message>
     <message>
         <source>From date</source>
-        <translation type="unfinished"></translation>
+        <translation>Date de début</translation>
     </message>
     <message>
         <source>To (YYYY-MM-DD)</source>
-        <translation type="unfinished"></translation>
+        <translation>Au (AAAA-MM-JJ)</translation>
     </message>
     <message>
         <source>To date</source>
-        <translation type="unfinished"></translation>
+        <translation>Date de fin</translation>
     </message>
     <message>
         <source>Search problem</source>
-        <translation type="unfinished"></translation>
+        <translation>Problème de recherche</translation>
     </message>
     <message>
         <source>Incidents</source>
-        <translation type="unfinished"></translation>
+        <translation>Incidents</translation>
     </message>
     <message>
         <source>{name}: any</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} : indifférent</translation>
     </message>
     <message>
         <source>Incident</source>
-        <translation type="unfinished"></translation>
+        <translation>Incident</translation>
     </message>
     <message>
         <source>Details</source>
-        <translation type="unfinished"></translation>
+        <translation>Détails</translation>
     </message>
     <message>
         <source>People</source>
-        <translation type="unfinished"></translation>
+        <translation>Personnes</translation>
     </message>
     <message>
         <source>Interventions</source>
-        <translation type="unfinished"></translation>
+        <translation>Interventions</translation>
     </message>
     <message>
         <source>Evidence</source>
-        <translation type="unfinished"></translation>
+        <translation>Preuves</translation>
     </message>
     <message>
         <source>Custody</source>
-        <translation type="unfinished"></translation>
+        <translation>Chaîne de possession</translation>
     </message>
     <message>
         <source>The incident has changes that are not saved. Discard them?</source>
-        <translation type="unfinished"></translation>
+        <translation>L&apos;incident comporte des modifications non enregistrées. Les abandonner ?</translation>
     </message>
     <message>
         <source>Discard changes</source>
-        <translation type="unfinished"></translation>
+        <translation>Abandonner les modifications</translation>
     </message>
     <message>
         <source>Working</source>
-        <translation type="unfinished"></translation>
+        <translation>Traitement en cours</translation>
     </message>
     <message>
         <source>Passphrase strength</source>
-        <translation type="unfinished"></translation>
+        <translation>Robustesse de la phrase secrète</translation>
     </message>
     <message>
         <source>Hint: very easy to guess. Add more unusual words.</source>
-        <translation type="unfinished"></translation>
+        <translation>Indication : très facile à deviner. Ajoutez d&apos;autres mots peu courants.</translation>
     </message>
     <message>
         <source>Hint: easy to guess. Add more unusual words.</source>
-        <translation type="unfinished"></translation>
+        <translation>Indication : facile à deviner. Ajoutez d&apos;autres mots peu courants.</translation>
     </message>
     <message>
         <source>Hint: could be stronger. A few more words would help.</source>
-        <translation type="unfinished"></translation>
+        <translation>Indication : pourrait être plus robuste. Quelques mots de plus aideraient.</translation>
     </message>
     <message>
         <source>Hint: strong.</source>
-        <translation type="unfinished"></translation>
+        <translation>Indication : robuste.</translation>
     </message>
     <message>
         <source>Hint: very strong.</source>
-        <translation type="unfinished"></translation>
+        <translation>Indication : très robuste.</translation>
     </message>
     <message>
         <source>Choose your language</source>
-        <translation type="unfinished"></translation>
+        <translation>Choisissez votre langue</translation>
     </message>
     <message>
         <source>Language</source>
-        <translation type="unfinished"></translation>
+        <translation>Langue</translation>
     </message>
     <message>
         <source>You can change it later in Settings.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vous pourrez la modifier plus tard dans les Paramètres.</translation>
     </message>
     <message>
         <source>Choose a passphrase</source>
-        <translation type="unfinished"></translation>
+        <translation>Choisissez une phrase secrète</translation>
     </message>
     <message>
         <source>Passphrase</source>
-        <translation type="unfinished"></translation>
+        <translation>Phrase secrète</translation>
     </message>
     <message>
         <source>Passphrase again</source>
-        <translation type="unfinished"></translation>
+        <translation>Phrase secrète (confirmation)</translation>
     </message>
     <message>
         <source>Passphrase problem</source>
-        <translation type="unfinished"></translation>
+        <translation>Problème de phrase secrète</translation>
     </message>
     <message>
         <source>Again</source>
-        <translation type="unfinished"></translation>
+        <translation>Confirmation</translation>
     </message>
     <message>
         <source>It protects everything in the notebook. Use at least {n} characters: several unusual words are easier to remember and harder to guess. If you forget it, only the recovery key can open the notebook.</source>
-        <translation type="unfinished"></translation>
+        <translation>Elle protège tout le contenu du carnet. Utilisez au moins {n} caractères : plusieurs mots peu courants sont plus faciles à retenir et plus difficiles à deviner. Si vous l&apos;oubliez, seule la clé de récupération pourra ouvrir le carnet.</translation>
     </message>
     <message>
         <source>At least {n} characters.</source>
-        <translation type="unfinished"></translation>
+        <translation>Au moins {n} caractères.</translation>
     </message>
     <message>
         <source>The two passphrases are not the same.</source>
-        <translation type="unfinished"></translation>
+        <translation>Les deux phrases secrètes ne sont pas identiques.</translation>
     </message>
     <message>
         <source>This computer&apos;s keyring will hold one part of the key. Someone who copies the notebook to another computer cannot open it even with your passphrase; on a new computer you will need the recovery key.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le trousseau de clés de cet ordinateur conservera une partie de la clé. Une personne qui copie le carnet sur un autre ordinateur ne peut pas l&apos;ouvrir, même avec votre phrase secrète ; sur un nouvel ordinateur, il vous faudra la clé de récupération.</translation>
     </message>
     <message>
         <source>This computer has no keyring Carnet can use, so the passphrase alone opens the notebook. Choose a long one.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cet ordinateur n&apos;a pas de trousseau de clés que Carnet puisse utiliser : la phrase secrète seule ouvre donc le carnet. Choisissez-en une longue.</translation>
     </message>
     <message>
         <source>Safety options (you can skip them)</source>
-        <translation type="unfinished"></translation>
+        <translation>Options de sécurité (vous pouvez les passer)</translation>
     </message>
     <message>
         <source>Set a duress passphrase</source>
-        <translation type="unfinished"></translation>
+        <translation>Définir une phrase secrète de contrainte</translation>
     </message>
     <message>
         <source>Duress passphrase</source>
-        <translation type="unfinished"></translation>
+        <translation>Phrase secrète de contrainte</translation>
     </message>
     <message>
         <source>Duress passphrase again</source>
-        <translation type="unfinished"></translation>
+        <translation>Phrase secrète de contrainte (confirmation)</translation>
     </message>
     <message>
         <source>Wipe the notebook after failed unlocks</source>
-        <translation type="unfinished"></translation>
+        <translation>Effacer le carnet après des échecs de déverrouillage</translation>
     </message>
     <message>
         <source>Failed unlocks before the wipe</source>
-        <translation type="unfinished"></translation>
+        <translation>Échecs de déverrouillage avant l&apos;effacement</translation>
     </message>
     <message>
         <source>If someone forces you to unlock, type the duress passphrase instead. Carnet then erases everything in the notebook, without any sign, and opens an empty notebook. What was erased cannot be brought back.</source>
-        <translation type="unfinished"></translation>
+        <translation>Si quelqu&apos;un vous force à déverrouiller, saisissez plutôt la phrase secrète de contrainte. Carnet efface alors tout le contenu du carnet, sans rien laisser paraître, et ouvre un carnet vide. Ce qui a été effacé ne peut pas être récupéré.</translation>
     </message>
     <message>
         <source>After this many wrong passphrases in a row, Carnet erases the notebook. A person guessing cannot try for long, but neither can you: keep your recovery key safe.</source>
-        <translation type="unfinished"></translation>
+        <translation>Après ce nombre de phrases secrètes erronées d&apos;affilée, Carnet efface le carnet. Une personne qui essaie de deviner ne peut pas insister longtemps, mais vous non plus : conservez votre clé de récupération en lieu sûr.</translation>
     </message>
     <message>
         <source>Failed unlocks</source>
-        <translation type="unfinished"></translation>
+        <translation>Échecs de déverrouillage</translation>
     </message>
     <message>
         <source>The duress passphrase must differ from your passphrase.</source>
-        <translation type="unfinished"></translation>
+        <translation>La phrase secrète de contrainte doit être différente de votre phrase secrète.</translation>
     </message>
     <message>
         <source>Creating your notebook</source>
-        <translation type="unfinished"></translation>
+        <translation>Création de votre carnet</translation>
     </message>
     <message>
         <source>Deriving the key from your passphrase…</source>
-        <translation type="unfinished"></translation>
+        <translation>Calcul de la clé à partir de votre phrase secrète…</translation>
     </message>
     <message>
         <source>Your recovery key</source>
-        <translation type="unfinished"></translation>
+        <translation>Votre clé de récupération</translation>
     </message>
     <message>
         <source>Recovery key</source>
-        <translation type="unfinished"></translation>
+        <translation>Clé de récupération</translation>
     </message>
     <message>
         <source>Save to file…</source>
-        <translation type="unfinished"></translation>
+        <translation>Enregistrer dans un fichier…</translation>
     </message>
     <message>
         <source>Save the recovery key to a file</source>
-        <translation type="unfinished"></translation>
+        <translation>Enregistrer la clé de récupération dans un fichier</translation>
     </message>
     <message>
         <source>Group to retype</source>
-        <translation type="unfinished"></translation>
+        <translation>Groupe à saisir de nouveau</translation>
     </message>
     <message>
         <source>Write this key down on paper and keep it apart from this computer. It opens the notebook if you forget your passphrase or lose this computer. It is shown only now.</source>
-        <translation type="unfinished"></translation>
+        <translation>Notez cette clé sur papier et conservez-la à l&apos;écart de cet ordinateur. Elle ouvre le carnet si vous oubliez votre phrase secrète ou perdez cet ordinateur. Elle n&apos;est affichée que maintenant.</translation>
     </message>
     <message>
         <source>To check you wrote it down, type group number {n}:</source>
-        <translation type="unfinished"></translation>
+        <translation>Pour vérifier que vous l&apos;avez notée, saisissez le groupe numéro {n} :</translation>
     </message>
     <message>
         <source>Carnet — new notebook</source>
-        <translation type="unfinished"></translation>
+        <translation>Carnet — nouveau carnet</translation>
     </message>
     <message>
         <source>Your notebook is ready.</source>
-        <translation type="unfinished"></translation>
+        <translation>Votre carnet est prêt.</translation>
     </message>
     <message>
         <source>Main</source>
-        <translation type="unfinished"></translation>
+        <translation>Barre d&apos;outils principale</translation>
     </message>
     <message>
         <source>New incident</source>
-        <translation type="unfinished"></translation>
+        <translation>Nouvel incident</translation>
     </message>
     <message>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Paramètres</translation>
     </message>
     <message>
         <source>Lock</source>
-        <translation type="unfinished"></translation>
+        <translation>Verrouiller</translation>
     </message>
     <message>
         <source>The incident has changes that are not saved. Quit anyway?</source>
-        <translation type="unfinished"></translation>
+        <translation>L&apos;incident comporte des modifications non enregistrées. Quitter quand même ?</translation>
     </message>
     <message>
         <source>Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>Quitter</translation>
     </message>
     <message>
         <source>Carnet — recovery key</source>
-        <translation type="unfinished"></translation>
+        <translation>Carnet — clé de récupération</translation>
     </message>
     <message>
         <source>This computer no longer holds the key part this notebook needs, so the passphrase alone cannot open it. Type your recovery key and choose a passphrase for this computer.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cet ordinateur ne contient plus la partie de la clé dont ce carnet a besoin : la phrase secrète seule ne peut donc pas l&apos;ouvrir. Saisissez votre clé de récupération et choisissez une phrase secrète pour cet ordinateur.</translation>
     </message>
     <message>
         <source>Type your recovery key and choose a new passphrase.</source>
-        <translation type="unfinished"></translation>
+        <translation>Saisissez votre clé de récupération et choisissez une nouvelle phrase secrète.</translation>
     </message>
     <message>
         <source>New passphrase</source>
-        <translation type="unfinished"></translation>
+        <translation>Nouvelle phrase secrète</translation>
     </message>
     <message>
         <source>New passphrase again</source>
-        <translation type="unfinished"></translation>
+        <translation>Nouvelle phrase secrète (confirmation)</translation>
     </message>
     <message>
         <source>Recover</source>
-        <translation type="unfinished"></translation>
+        <translation>Récupérer l&apos;accès</translation>
     </message>
     <message>
         <source>Carnet — settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Carnet — paramètres</translation>
     </message>
     <message>
         <source>Lock after this long without use</source>
-        <translation type="unfinished"></translation>
+        <translation>Verrouiller après cette durée d&apos;inactivité</translation>
     </message>
     <message>
         <source>Never</source>
-        <translation type="unfinished"></translation>
+        <translation>Jamais</translation>
     </message>
     <message>
         <source>Lock when the screen locks</source>
-        <translation type="unfinished"></translation>
+        <translation>Verrouiller quand l&apos;écran se verrouille</translation>
     </message>
     <message>
         <source>Lock when the computer sleeps</source>
-        <translation type="unfinished"></translation>
+        <translation>Verrouiller quand l&apos;ordinateur se met en veille</translation>
     </message>
     <message>
         <source>Lock when minimised</source>
-        <translation type="unfinished"></translation>
+        <translation>Verrouiller quand la fenêtre est réduite</translation>
     </message>
     <message>
         <source> s</source>
-        <translation type="unfinished"></translation>
+        <translation> s</translation>
     </message>
     <message>
         <source>Never clear</source>
-        <translation type="unfinished"></translation>
+        <translation>Ne jamais effacer</translation>
     </message>
     <message>
         <source>Clear copied text after</source>
-        <translation type="unfinished"></translation>
+        <translation>Effacer le texte copié après</translation>
     </message>
     <message>
         <source>Lock after</source>
-        <translation type="unfinished"></translation>
+        <translation>Verrouiller après</translation>
     </message>
     <message>
         <source>{setting} (not available on this desktop)</source>
-        <translation type="unfinished"></translation>
+        <translation>{setting} (non disponible sur ce bureau)</translation>
     </message>
     <message>
         <source>Carnet is locked</source>
-        <translation type="unfinished"></translation>
+        <translation>Carnet est verrouillé</translation>
     </message>
     <message>
         <source>Type your passphrase to open your notebook.</source>
-        <translation type="unfinished"></translation>
+        <translation>Saisissez votre phrase secrète pour ouvrir votre carnet.</translation>
     </message>
     <message>
         <source>Unlock</source>
-        <translation type="unfinished"></translation>
+        <translation>Déverrouiller</translation>
     </message>
     <message>
         <source>Use the recovery key</source>
-        <translation type="unfinished"></translation>
+        <translation>Utiliser la clé de récupération</translation>
     </message>
     <message>
         <source>Message</source>
-        <translation type="unfinished"></translation>
+        <translation>Message</translation>
     </message>
     <message>
         <source>Opening…</source>
-        <translation type="unfinished"></translation>
+        <translation>Ouverture…</translation>
     </message>
 </context>
 <context>
     <name>SettingsDialog</name>
     <message numerus="yes">
         <source>%n minute(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n minute</numerusform>
+            <numerusform>%n minutes</numerusform>
         </translation>
     </message>
 </context>
