@@ -29,6 +29,7 @@ from app.progress import CancelToken, Progress
 from ui.context import UiContext
 from ui.errors import message_for
 from ui.models.attachments import AttachmentsModel
+from ui.views.evidence_text import result_line
 from ui.workers import Worker
 
 PREVIEW_CAP = 64 * 1024 * 1024
@@ -173,24 +174,11 @@ class EvidenceView(QWidget):
     def _attached(self, outcomes: Any) -> None:
         self._end()
         for outcome in outcomes:
-            self.results.addItem(self._result_line(outcome))
+            self.results.addItem(result_line(outcome))
         self.refresh()
         if any(outcome.attachment is not None for outcome in outcomes):
             self.changed.emit()
         self.attached.emit(list(outcomes))
-
-    @staticmethod
-    def _result_line(outcome: AttachOutcome) -> str:
-        name = Path(outcome.source).name
-        if outcome.attachment is None:
-            return _t("{name}: failed: {reason}").format(name=name, reason=outcome.error or "")
-        if outcome.source_deleted:
-            return _t("{name}: attached; the original was deleted").format(name=name)
-        if outcome.source_error is not None:
-            return _t("{name}: attached; the original was kept: {reason}").format(
-                name=name, reason=outcome.source_error
-            )
-        return _t("{name}: attached").format(name=name)
 
     def cancel(self) -> None:
         if self._job is not None:
