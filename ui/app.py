@@ -223,9 +223,13 @@ class CarnetApp(QObject):
         dialog = RecoveryDialog(self.opener.min_passphrase_chars, missing_share, self.unlock_window)
 
         def recover(key: str, passphrase: str) -> None:
+            def recovered(_result: object) -> None:
+                dialog.accept()
+                self.unlock(passphrase)
+
             self.workers.start(
                 lambda progress, cancel: self.opener.recover(key, passphrase, progress),
-                succeeded=lambda _result: (dialog.accept(), self.unlock(passphrase)),
+                succeeded=recovered,
                 failed=lambda exc: dialog.failed(message_for(exc)),
             )
 

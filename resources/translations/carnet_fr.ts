@@ -17,7 +17,7 @@
     </message>
     <message>
         <source>Please check what you typed: {detail}</source>
-        <translation>Vérifiez ce que vous avez saisi : {detail}</translation>
+        <translation>Vérifiez ce que vous avez saisi&#xa0;: {detail}</translation>
     </message>
     <message>
         <source>There is no notebook here, or it is damaged.</source>
@@ -25,11 +25,11 @@
     </message>
     <message>
         <source>It is no longer there: it may have been deleted.</source>
-        <translation>Cet élément n&apos;existe plus : il a peut-être été supprimé.</translation>
+        <translation>Cet élément n&apos;existe plus&#xa0;: il a peut-être été supprimé.</translation>
     </message>
     <message>
         <source>A check failed: this data has been changed or damaged. {detail}</source>
-        <translation>Une vérification a échoué : ces données ont été modifiées ou endommagées. {detail}</translation>
+        <translation>Une vérification a échoué&#xa0;: ces données ont été modifiées ou endommagées. {detail}</translation>
     </message>
     <message>
         <source>Cancelled. Nothing was changed.</source>
@@ -37,19 +37,19 @@
     </message>
     <message>
         <source>The wipe did not finish: {detail}</source>
-        <translation>L&apos;effacement ne s&apos;est pas terminé : {detail}</translation>
+        <translation>L&apos;effacement ne s&apos;est pas terminé&#xa0;: {detail}</translation>
     </message>
     <message>
         <source>The disk refused the change (is it full or read-only?). Nothing was changed.</source>
-        <translation>Le disque a refusé la modification (est-il plein ou en lecture seule ?). Rien n&apos;a été modifié.</translation>
+        <translation>Le disque a refusé la modification (est-il plein ou en lecture seule&#xa0;?). Rien n&apos;a été modifié.</translation>
     </message>
     <message>
         <source>Sending failed: {detail}</source>
-        <translation>L&apos;envoi a échoué : {detail}</translation>
+        <translation>L&apos;envoi a échoué&#xa0;: {detail}</translation>
     </message>
     <message>
         <source>This could not be done: {detail}</source>
-        <translation>Cette opération n&apos;a pas pu être effectuée : {detail}</translation>
+        <translation>Cette opération n&apos;a pas pu être effectuée&#xa0;: {detail}</translation>
     </message>
     <message>
         <source>The notebook&apos;s database reported an error. Nothing was changed.</source>
@@ -62,6 +62,10 @@
     <message>
         <source>Carnet could not open the notebook with this passphrase.</source>
         <translation>Carnet n&apos;a pas pu ouvrir le carnet avec cette phrase secrète.</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Title</source>
@@ -121,7 +125,7 @@
     </message>
     <message>
         <source>{name}: any</source>
-        <translation>{name} : indifférent</translation>
+        <translation>{name}&#xa0;: indifférent</translation>
     </message>
     <message>
         <source>Incident</source>
@@ -132,12 +136,16 @@
         <translation>Détails</translation>
     </message>
     <message>
-        <source>People</source>
-        <translation>Personnes</translation>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Interventions</source>
-        <translation>Interventions</translation>
+        <source>Action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Evidence</source>
@@ -149,7 +157,7 @@
     </message>
     <message>
         <source>The incident has changes that are not saved. Discard them?</source>
-        <translation>L&apos;incident comporte des modifications non enregistrées. Les abandonner ?</translation>
+        <translation>L&apos;incident comporte des modifications non enregistrées. Les abandonner&#xa0;?</translation>
     </message>
     <message>
         <source>Discard changes</source>
@@ -165,23 +173,23 @@
     </message>
     <message>
         <source>Hint: very easy to guess. Add more unusual words.</source>
-        <translation>Indication : très facile à deviner. Ajoutez d&apos;autres mots peu courants.</translation>
+        <translation>Indication&#xa0;: très facile à deviner. Ajoutez d&apos;autres mots peu courants.</translation>
     </message>
     <message>
         <source>Hint: easy to guess. Add more unusual words.</source>
-        <translation>Indication : facile à deviner. Ajoutez d&apos;autres mots peu courants.</translation>
+        <translation>Indication&#xa0;: facile à deviner. Ajoutez d&apos;autres mots peu courants.</translation>
     </message>
     <message>
         <source>Hint: could be stronger. A few more words would help.</source>
-        <translation>Indication : pourrait être plus robuste. Quelques mots de plus aideraient.</translation>
+        <translation>Indication&#xa0;: pourrait être plus robuste. Quelques mots de plus aideraient.</translation>
     </message>
     <message>
         <source>Hint: strong.</source>
-        <translation>Indication : robuste.</translation>
+        <translation>Indication&#xa0;: robuste.</translation>
     </message>
     <message>
         <source>Hint: very strong.</source>
-        <translation>Indication : très robuste.</translation>
+        <translation>Indication&#xa0;: très robuste.</translation>
     </message>
     <message>
         <source>Choose your language</source>
@@ -217,7 +225,7 @@
     </message>
     <message>
         <source>It protects everything in the notebook. Use at least {n} characters: several unusual words are easier to remember and harder to guess. If you forget it, only the recovery key can open the notebook.</source>
-        <translation>Elle protège tout le contenu du carnet. Utilisez au moins {n} caractères : plusieurs mots peu courants sont plus faciles à retenir et plus difficiles à deviner. Si vous l&apos;oubliez, seule la clé de récupération pourra ouvrir le carnet.</translation>
+        <translation>Elle protège tout le contenu du carnet. Utilisez au moins {n} caractères&#xa0;: plusieurs mots peu courants sont plus faciles à retenir et plus difficiles à deviner. Si vous l&apos;oubliez, seule la clé de récupération pourra ouvrir le carnet.</translation>
     </message>
     <message>
         <source>At least {n} characters.</source>
@@ -229,11 +237,11 @@
     </message>
     <message>
         <source>This computer&apos;s keyring will hold one part of the key. Someone who copies the notebook to another computer cannot open it even with your passphrase; on a new computer you will need the recovery key.</source>
-        <translation>Le trousseau de clés de cet ordinateur conservera une partie de la clé. Une personne qui copie le carnet sur un autre ordinateur ne peut pas l&apos;ouvrir, même avec votre phrase secrète ; sur un nouvel ordinateur, il vous faudra la clé de récupération.</translation>
+        <translation>Le trousseau de clés de cet ordinateur conservera une partie de la clé. Une personne qui copie le carnet sur un autre ordinateur ne peut pas l&apos;ouvrir, même avec votre phrase secrète&#xa0;; sur un nouvel ordinateur, il vous faudra la clé de récupération.</translation>
     </message>
     <message>
         <source>This computer has no keyring Carnet can use, so the passphrase alone opens the notebook. Choose a long one.</source>
-        <translation>Cet ordinateur n&apos;a pas de trousseau de clés que Carnet puisse utiliser : la phrase secrète seule ouvre donc le carnet. Choisissez-en une longue.</translation>
+        <translation>Cet ordinateur n&apos;a pas de trousseau de clés que Carnet puisse utiliser&#xa0;: la phrase secrète seule ouvre donc le carnet. Choisissez-en une longue.</translation>
     </message>
     <message>
         <source>Safety options (you can skip them)</source>
@@ -265,7 +273,7 @@
     </message>
     <message>
         <source>After this many wrong passphrases in a row, Carnet erases the notebook. A person guessing cannot try for long, but neither can you: keep your recovery key safe.</source>
-        <translation>Après ce nombre de phrases secrètes erronées d&apos;affilée, Carnet efface le carnet. Une personne qui essaie de deviner ne peut pas insister longtemps, mais vous non plus : conservez votre clé de récupération en lieu sûr.</translation>
+        <translation>Après ce nombre de phrases secrètes erronées d&apos;affilée, Carnet efface le carnet. Une personne qui essaie de deviner ne peut pas insister longtemps, mais vous non plus&#xa0;: conservez votre clé de récupération en lieu sûr.</translation>
     </message>
     <message>
         <source>Failed unlocks</source>
@@ -309,7 +317,7 @@
     </message>
     <message>
         <source>To check you wrote it down, type group number {n}:</source>
-        <translation>Pour vérifier que vous l&apos;avez notée, saisissez le groupe numéro {n} :</translation>
+        <translation>Pour vérifier que vous l&apos;avez notée, saisissez le groupe numéro {n}&#xa0;:</translation>
     </message>
     <message>
         <source>Carnet — new notebook</source>
@@ -337,7 +345,7 @@
     </message>
     <message>
         <source>The incident has changes that are not saved. Quit anyway?</source>
-        <translation>L&apos;incident comporte des modifications non enregistrées. Quitter quand même ?</translation>
+        <translation>L&apos;incident comporte des modifications non enregistrées. Quitter quand même&#xa0;?</translation>
     </message>
     <message>
         <source>Quit</source>
@@ -349,7 +357,7 @@
     </message>
     <message>
         <source>This computer no longer holds the key part this notebook needs, so the passphrase alone cannot open it. Type your recovery key and choose a passphrase for this computer.</source>
-        <translation>Cet ordinateur ne contient plus la partie de la clé dont ce carnet a besoin : la phrase secrète seule ne peut donc pas l&apos;ouvrir. Saisissez votre clé de récupération et choisissez une phrase secrète pour cet ordinateur.</translation>
+        <translation>Cet ordinateur ne contient plus la partie de la clé dont ce carnet a besoin&#xa0;: la phrase secrète seule ne peut donc pas l&apos;ouvrir. Saisissez votre clé de récupération et choisissez une phrase secrète pour cet ordinateur.</translation>
     </message>
     <message>
         <source>Type your recovery key and choose a new passphrase.</source>
@@ -434,6 +442,338 @@
     <message>
         <source>Opening…</source>
         <translation>Ouverture…</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SHA-256</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Added</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stripped copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Custody log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Whole notebook</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the whole notebook&apos;s custody log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Verify</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Verify the custody log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Verification progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Verification result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Evidence files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attach files…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attach and delete the originals…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save a copy as…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Make a shareable copy without metadata</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Results of the last attach</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attach files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attach and delete the originals</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Each file is encrypted into the notebook, checked, and then its original is overwritten and deleted. This cannot be undone.
+
+On SSDs, USB sticks and journaled file systems, overwriting is not guaranteed to remove every trace of the original.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attach and delete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save a copy as</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved a copy: {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Made a copy without metadata: {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete this file from the notebook? Its stripped copy, if any, is deleted too. This cannot be undone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{done} of {total}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name}: failed: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name}: attached; the original was deleted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name}: attached; the original was kept: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name}: attached</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A day 2024-03-05, a month 2024-03 or a year 2024. Put ~ in front if it is approximate (~2024-03); FROM..TO for a span (2024-03-01..2024-04). Leave empty if unknown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A day, written 2024-03-05. Leave empty if unknown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Consent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Organisations the consent covers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Names separated by commas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Consent date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Consent note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>C&amp;onsent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Or&amp;ganisations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Consent &amp;date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A day, written 2024-03-05; empty means today.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Consent no&amp;te</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Coordinates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>latitude, longitude (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sensitivity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Violations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Separated by commas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Narrative</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save (Ctrl+S)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Revert</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Revert</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Delete incident…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete incident</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose an incident in the list, or add one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Title</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>D&amp;ate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Location</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>C&amp;ountry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Coord&amp;inates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stat&amp;us</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sensiti&amp;vity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vio&amp;lations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ta&amp;gs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Narrative</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete this incident, its people links, interventions and evidence files? This cannot be undone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CustodyView</name>
+    <message numerus="yes">
+        <source>%n entries verified, the chain is intact</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QCoreApplication,
     QLocale,
     QModelIndex,
     QPersistentModelIndex,
@@ -12,12 +11,9 @@ from PySide6.QtCore import (
 )
 
 from app.models import Attachment
+from ui.i18n import ui_text as _t
 
 _Index = QModelIndex | QPersistentModelIndex
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("AttachmentsModel", text)
 
 
 class AttachmentsModel(QAbstractTableModel):

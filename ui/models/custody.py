@@ -4,20 +4,16 @@ from __future__ import annotations
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
 )
 
 from app.custody import CustodyEntry
+from ui.i18n import ui_text as _t
 
 _Index = QModelIndex | QPersistentModelIndex
 _SUMMARY_CHARS = 120
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("CustodyModel", text)
 
 
 def summarise(details: dict[str, object]) -> str:

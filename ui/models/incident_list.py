@@ -30,7 +30,7 @@ from app.vocabulary import vocabularies
 from ui.i18n import ui_text as _t
 
 PAGE_ROWS = 200
-COLUMNS: tuple[tuple[str, IncidentSort], ...] = (
+COLUMNS: tuple[tuple[object, IncidentSort], ...] = (
     (QT_TR_NOOP("No."), IncidentSort.RECORDED),
     (QT_TR_NOOP("Title"), IncidentSort.TITLE),
     (QT_TR_NOOP("Date"), IncidentSort.DATE),
@@ -73,7 +73,7 @@ class IncidentListModel(QAbstractTableModel):
             and role == Qt.ItemDataRole.DisplayRole
             and 0 <= section < len(COLUMNS)
         ):
-            return _t(COLUMNS[section][0])
+            return _t(str(COLUMNS[section][0]))
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -19,11 +19,8 @@ from PySide6.QtWidgets import (
 from app.progress import CancelToken, Progress
 from ui.context import UiContext
 from ui.errors import message_for
+from ui.i18n import ui_text as _t
 from ui.models.custody import CustodyModel
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("CustodyView", text)
 
 
 class CustodyView(QWidget):

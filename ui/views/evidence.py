@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QLocale, Qt, Signal
+from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,16 +28,13 @@ from app.models import Attachment, AttachOutcome
 from app.progress import CancelToken, Progress
 from ui.context import UiContext
 from ui.errors import message_for
+from ui.i18n import ui_text as _t
 from ui.models.attachments import AttachmentsModel
 from ui.views.evidence_text import result_line
 from ui.workers import Worker
 
 PREVIEW_CAP = 64 * 1024 * 1024
 PREVIEW_SIZE = 320
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("EvidenceView", text)
 
 
 class EvidenceView(QWidget):

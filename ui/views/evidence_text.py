@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
-
 from app.models import AttachOutcome
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("EvidenceView", text)
+from ui.i18n import ui_text as _t
 
 
 def result_line(outcome: AttachOutcome) -> str:

@@ -3,16 +3,13 @@ comma-separated lists, and the consent fields of a person's link to an incident.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from app.models import ConsentInput
 from app.vocabulary import vocabularies
+from ui.i18n import ui_text as _t
 from ui.widgets.vocab import VocabCombo
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Forms", text)
 
 
 def event_date_help() -> str:

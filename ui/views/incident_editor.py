@@ -9,7 +9,7 @@ typing it back is not "unsaved".
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -27,15 +27,12 @@ from app.validation import parse_coordinates
 from app.vocabulary import vocabularies
 from ui.context import UiContext
 from ui.errors import message_for
+from ui.i18n import ui_text as _t
 from ui.views.forms import event_date_help, join_list, plain_label, split_list
 from ui.widgets.vocab import CheckList, VocabCombo
 
 _EMPTY = IncidentInput(title="")
 _State = tuple[object, ...]
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("IncidentEditor", text)
 
 
 def _coordinates_text(value: tuple[float, float] | None) -> str:

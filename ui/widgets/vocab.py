@@ -9,17 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QCompleter, QListWidget, QListWidgetItem, QWidget
 
 from app.vocabulary import Vocabulary
+from ui.i18n import ui_text as _t
 
 _CODE = Qt.ItemDataRole.UserRole
 _NONE = ""  # the data of the "(none)" entry (a None in a QVariant upsets PySide's refcounts)
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("VocabCombo", text)
 
 
 class VocabCombo(QComboBox):
