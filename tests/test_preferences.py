@@ -85,6 +85,15 @@ def test_a_corrupt_or_oversize_file_gives_defaults(tmp_path: Path, content: byte
     assert load_preferences(path) == Preferences()
 
 
+def test_one_byte_over_the_cap_is_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "preferences.json"
+    document = b'{"language": "fr"}'
+    path.write_bytes(document + b" " * (MAX_FILE_BYTES - len(document)))
+    assert load_preferences(path).language == "fr"  # at the cap: read
+    path.write_bytes(document + b" " * (MAX_FILE_BYTES + 1 - len(document)))
+    assert load_preferences(path) == Preferences()  # one byte more: defaults
+
+
 def test_each_wrong_field_falls_back_alone(tmp_path: Path) -> None:
     path = tmp_path / "preferences.json"
     good = dataclasses.asdict(CHANGED)
