@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractListModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    Qt,
+)
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -25,14 +32,16 @@ _TEXT_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.Item
 
 def model_text(model: QAbstractItemModel, parent: QModelIndex | None = None) -> Iterator[str]:
     parent = parent or QModelIndex()
+    flat = isinstance(model, (QAbstractListModel, QAbstractTableModel))
+    columns = 1 if isinstance(model, QAbstractListModel) else model.columnCount(parent)
     for row in range(model.rowCount(parent)):
-        for column in range(model.columnCount(parent)):
+        for column in range(columns):
             index = model.index(row, column, parent)
             for role in _TEXT_ROLES:
                 value = model.data(index, role)
                 if value is not None:
                     yield str(value)
-            if column == 0 and model.rowCount(index) > 0:
+            if not flat and column == 0 and model.rowCount(index) > 0:
                 yield from model_text(model, index)
 
 
