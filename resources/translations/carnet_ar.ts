@@ -65,7 +65,7 @@
     </message>
     <message>
         <source>No.</source>
-        <translation type="unfinished"></translation>
+        <translation>الرقم</translation>
     </message>
     <message>
         <source>Title</source>
@@ -137,15 +137,15 @@
     </message>
     <message>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>الوقت</translation>
     </message>
     <message>
         <source>Action</source>
-        <translation type="unfinished"></translation>
+        <translation>الإجراء</translation>
     </message>
     <message>
         <source>Subject</source>
-        <translation type="unfinished"></translation>
+        <translation>العنصر</translation>
     </message>
     <message>
         <source>Evidence</source>
@@ -445,338 +445,340 @@
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>الاسم</translation>
     </message>
     <message>
         <source>Type</source>
-        <translation type="unfinished"></translation>
+        <translation>النوع</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>الحجم</translation>
     </message>
     <message>
         <source>SHA-256</source>
-        <translation type="unfinished"></translation>
+        <translation>SHA-256</translation>
     </message>
     <message>
         <source>Added</source>
-        <translation type="unfinished"></translation>
+        <translation>تاريخ الإضافة</translation>
     </message>
     <message>
         <source>Copy</source>
-        <translation type="unfinished"></translation>
+        <translation>النسخة</translation>
     </message>
     <message>
         <source>stripped copy</source>
-        <translation type="unfinished"></translation>
+        <translation>نسخة دون بيانات وصفية</translation>
     </message>
     <message>
         <source>Custody log</source>
-        <translation type="unfinished"></translation>
+        <translation>سجل سلسلة العهدة</translation>
     </message>
     <message>
         <source>Whole notebook</source>
-        <translation type="unfinished"></translation>
+        <translation>الدفتر كله</translation>
     </message>
     <message>
         <source>Show the whole notebook&apos;s custody log</source>
-        <translation type="unfinished"></translation>
+        <translation>عرض سجل سلسلة العهدة للدفتر كله</translation>
     </message>
     <message>
         <source>Verify</source>
-        <translation type="unfinished"></translation>
+        <translation>تحقق</translation>
     </message>
     <message>
         <source>Verify the custody log</source>
-        <translation type="unfinished"></translation>
+        <translation>التحقق من سجل سلسلة العهدة</translation>
     </message>
     <message>
         <source>Verification progress</source>
-        <translation type="unfinished"></translation>
+        <translation>تقدّم التحقق</translation>
     </message>
     <message>
         <source>Verification result</source>
-        <translation type="unfinished"></translation>
+        <translation>نتيجة التحقق</translation>
     </message>
     <message>
         <source>Evidence files</source>
-        <translation type="unfinished"></translation>
+        <translation>ملفات الأدلة</translation>
     </message>
     <message>
         <source>Attach files…</source>
-        <translation type="unfinished"></translation>
+        <translation>إرفاق ملفات…</translation>
     </message>
     <message>
         <source>Attach and delete the originals…</source>
-        <translation type="unfinished"></translation>
+        <translation>إرفاق الملفات وحذف الأصول…</translation>
     </message>
     <message>
         <source>Save a copy as…</source>
-        <translation type="unfinished"></translation>
+        <translation>حفظ نسخة باسم…</translation>
     </message>
     <message>
         <source>Make a shareable copy without metadata</source>
-        <translation type="unfinished"></translation>
+        <translation>إنشاء نسخة قابلة للمشاركة دون بيانات وصفية</translation>
     </message>
     <message>
         <source>Delete…</source>
-        <translation type="unfinished"></translation>
+        <translation>حذف…</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>إلغاء</translation>
     </message>
     <message>
         <source>Progress</source>
-        <translation type="unfinished"></translation>
+        <translation>التقدّم</translation>
     </message>
     <message>
         <source>Results of the last attach</source>
-        <translation type="unfinished"></translation>
+        <translation>نتائج آخر إرفاق</translation>
     </message>
     <message>
         <source>Preview</source>
-        <translation type="unfinished"></translation>
+        <translation>المعاينة</translation>
     </message>
     <message>
         <source>Attach files</source>
-        <translation type="unfinished"></translation>
+        <translation>إرفاق ملفات</translation>
     </message>
     <message>
         <source>Attach and delete the originals</source>
-        <translation type="unfinished"></translation>
+        <translation>إرفاق الملفات وحذف الأصول</translation>
     </message>
     <message>
         <source>Each file is encrypted into the notebook, checked, and then its original is overwritten and deleted. This cannot be undone.
 
 On SSDs, USB sticks and journaled file systems, overwriting is not guaranteed to remove every trace of the original.</source>
-        <translation type="unfinished"></translation>
+        <translation>يُشفَّر كل ملف داخل الدفتر ويُتحقق منه، ثم يُكتب فوق الملف الأصلي ويُحذف. لا يمكن التراجع عن ذلك.
+
+على أقراص SSD وذواكر USB وأنظمة الملفات ذات السجل (journaling)، لا تضمن الكتابة فوق الملف إزالة كل أثر للأصل.</translation>
     </message>
     <message>
         <source>Attach and delete</source>
-        <translation type="unfinished"></translation>
+        <translation>إرفاق وحذف</translation>
     </message>
     <message>
         <source>No preview</source>
-        <translation type="unfinished"></translation>
+        <translation>لا تتوفر معاينة</translation>
     </message>
     <message>
         <source>Loading…</source>
-        <translation type="unfinished"></translation>
+        <translation>جارٍ التحميل…</translation>
     </message>
     <message>
         <source>Save a copy as</source>
-        <translation type="unfinished"></translation>
+        <translation>حفظ نسخة باسم</translation>
     </message>
     <message>
         <source>Saved a copy: {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>حُفظت نسخة: ⁨{name}⁩</translation>
     </message>
     <message>
         <source>Made a copy without metadata: {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>أُنشئت نسخة دون بيانات وصفية: ⁨{name}⁩</translation>
     </message>
     <message>
         <source>Delete this file from the notebook? Its stripped copy, if any, is deleted too. This cannot be undone.</source>
-        <translation type="unfinished"></translation>
+        <translation>هل تريد حذف هذا الملف من الدفتر؟ ستُحذف أيضًا نسخته الخالية من البيانات الوصفية إن وُجدت. لا يمكن التراجع عن ذلك.</translation>
     </message>
     <message>
         <source>Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>حذف</translation>
     </message>
     <message>
         <source>{done} of {total}</source>
-        <translation type="unfinished"></translation>
+        <translation>{done} من {total}</translation>
     </message>
     <message>
         <source>{name}: failed: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>⁨{name}⁩: فشل: ⁨{reason}⁩</translation>
     </message>
     <message>
         <source>{name}: attached; the original was deleted</source>
-        <translation type="unfinished"></translation>
+        <translation>⁨{name}⁩: أُرفق؛ وحُذف الأصل</translation>
     </message>
     <message>
         <source>{name}: attached; the original was kept: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>⁨{name}⁩: أُرفق؛ واحتُفظ بالأصل: ⁨{reason}⁩</translation>
     </message>
     <message>
         <source>{name}: attached</source>
-        <translation type="unfinished"></translation>
+        <translation>⁨{name}⁩: أُرفق</translation>
     </message>
     <message>
         <source>A day 2024-03-05, a month 2024-03 or a year 2024. Put ~ in front if it is approximate (~2024-03); FROM..TO for a span (2024-03-01..2024-04). Leave empty if unknown.</source>
-        <translation type="unfinished"></translation>
+        <translation>يوم 2024-03-05، أو شهر 2024-03، أو سنة 2024. ضع ~ قبله إذا كان تقريبيًا (~2024-03)؛ واكتب البداية..النهاية لفترة زمنية (2024-03-01..2024-04). اتركه فارغًا إذا كان مجهولًا.</translation>
     </message>
     <message>
         <source>A day, written 2024-03-05. Leave empty if unknown.</source>
-        <translation type="unfinished"></translation>
+        <translation>يوم بالصيغة 2024-03-05. اتركه فارغًا إذا كان مجهولًا.</translation>
     </message>
     <message>
         <source>Consent</source>
-        <translation type="unfinished"></translation>
+        <translation>الموافقة</translation>
     </message>
     <message>
         <source>Organisations the consent covers</source>
-        <translation type="unfinished"></translation>
+        <translation>المنظمات التي تشملها الموافقة</translation>
     </message>
     <message>
         <source>Names separated by commas</source>
-        <translation type="unfinished"></translation>
+        <translation>أسماء تفصل بينها فواصل</translation>
     </message>
     <message>
         <source>Consent date</source>
-        <translation type="unfinished"></translation>
+        <translation>تاريخ الموافقة</translation>
     </message>
     <message>
         <source>Consent note</source>
-        <translation type="unfinished"></translation>
+        <translation>ملاحظة عن الموافقة</translation>
     </message>
     <message>
         <source>C&amp;onsent</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;الموافقة</translation>
     </message>
     <message>
         <source>Or&amp;ganisations</source>
-        <translation type="unfinished"></translation>
+        <translation>المن&amp;ظمات</translation>
     </message>
     <message>
         <source>Consent &amp;date</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;تاريخ الموافقة</translation>
     </message>
     <message>
         <source>A day, written 2024-03-05; empty means today.</source>
-        <translation type="unfinished"></translation>
+        <translation>يوم بالصيغة 2024-03-05؛ إذا تُرك فارغًا فهو اليوم.</translation>
     </message>
     <message>
         <source>Consent no&amp;te</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;ملاحظة عن الموافقة</translation>
     </message>
     <message>
         <source>Location</source>
-        <translation type="unfinished"></translation>
+        <translation>المكان</translation>
     </message>
     <message>
         <source>Coordinates</source>
-        <translation type="unfinished"></translation>
+        <translation>الإحداثيات</translation>
     </message>
     <message>
         <source>latitude, longitude (optional)</source>
-        <translation type="unfinished"></translation>
+        <translation>خط العرض، خط الطول (اختياري)</translation>
     </message>
     <message>
         <source>Sensitivity</source>
-        <translation type="unfinished"></translation>
+        <translation>درجة الحساسية</translation>
     </message>
     <message>
         <source>Violations</source>
-        <translation type="unfinished"></translation>
+        <translation>الانتهاكات</translation>
     </message>
     <message>
         <source>Tags</source>
-        <translation type="unfinished"></translation>
+        <translation>الوسوم</translation>
     </message>
     <message>
         <source>Separated by commas</source>
-        <translation type="unfinished"></translation>
+        <translation>تفصل بينها فواصل</translation>
     </message>
     <message>
         <source>Narrative</source>
-        <translation type="unfinished"></translation>
+        <translation>السرد</translation>
     </message>
     <message>
         <source>&amp;Save</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;حفظ</translation>
     </message>
     <message>
         <source>Save</source>
-        <translation type="unfinished"></translation>
+        <translation>حفظ</translation>
     </message>
     <message>
         <source>Save (Ctrl+S)</source>
-        <translation type="unfinished"></translation>
+        <translation>حفظ (Ctrl+S)</translation>
     </message>
     <message>
         <source>&amp;Revert</source>
-        <translation type="unfinished"></translation>
+        <translation>ا&amp;سترجاع المحفوظ</translation>
     </message>
     <message>
         <source>Revert</source>
-        <translation type="unfinished"></translation>
+        <translation>استرجاع المحفوظ</translation>
     </message>
     <message>
         <source>&amp;Delete incident…</source>
-        <translation type="unfinished"></translation>
+        <translation>حذ&amp;ف الحادثة…</translation>
     </message>
     <message>
         <source>Delete incident</source>
-        <translation type="unfinished"></translation>
+        <translation>حذف الحادثة</translation>
     </message>
     <message>
         <source>Choose an incident in the list, or add one.</source>
-        <translation type="unfinished"></translation>
+        <translation>اختر حادثة من القائمة، أو أضف حادثة.</translation>
     </message>
     <message>
         <source>&amp;Title</source>
-        <translation type="unfinished"></translation>
+        <translation>ال&amp;عنوان</translation>
     </message>
     <message>
         <source>D&amp;ate</source>
-        <translation type="unfinished"></translation>
+        <translation>ال&amp;تاريخ</translation>
     </message>
     <message>
         <source>&amp;Location</source>
-        <translation type="unfinished"></translation>
+        <translation>ال&amp;مكان</translation>
     </message>
     <message>
         <source>C&amp;ountry</source>
-        <translation type="unfinished"></translation>
+        <translation>ال&amp;بلد</translation>
     </message>
     <message>
         <source>Coord&amp;inates</source>
-        <translation type="unfinished"></translation>
+        <translation>الإحدا&amp;ثيات</translation>
     </message>
     <message>
         <source>Stat&amp;us</source>
-        <translation type="unfinished"></translation>
+        <translation>الحا&amp;لة</translation>
     </message>
     <message>
         <source>Sensiti&amp;vity</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;درجة الحساسية</translation>
     </message>
     <message>
         <source>Vio&amp;lations</source>
-        <translation type="unfinished"></translation>
+        <translation>الان&amp;تهاكات</translation>
     </message>
     <message>
         <source>Ta&amp;gs</source>
-        <translation type="unfinished"></translation>
+        <translation>ال&amp;وسوم</translation>
     </message>
     <message>
         <source>&amp;Narrative</source>
-        <translation type="unfinished"></translation>
+        <translation>ال&amp;سرد</translation>
     </message>
     <message>
         <source>Delete this incident, its people links, interventions and evidence files? This cannot be undone.</source>
-        <translation type="unfinished"></translation>
+        <translation>هل تريد حذف هذه الحادثة وروابطها بالأشخاص وتدخلاتها وملفات الأدلة الخاصة بها؟ لا يمكن التراجع عن ذلك.</translation>
     </message>
     <message>
         <source>(none)</source>
-        <translation type="unfinished"></translation>
+        <translation>(لا شيء)</translation>
     </message>
 </context>
 <context>
     <name>CustodyView</name>
     <message numerus="yes">
         <source>%n entries verified, the chain is intact</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>تم التحقق من %n قيد، والسلسلة سليمة</numerusform>
+            <numerusform>تم التحقق من %n قيد، والسلسلة سليمة</numerusform>
+            <numerusform>تم التحقق من %n قيدين، والسلسلة سليمة</numerusform>
+            <numerusform>تم التحقق من %n قيود، والسلسلة سليمة</numerusform>
+            <numerusform>تم التحقق من %n قيدًا، والسلسلة سليمة</numerusform>
+            <numerusform>تم التحقق من %n قيد، والسلسلة سليمة</numerusform>
         </translation>
     </message>
 </context>

@@ -65,7 +65,7 @@
     </message>
     <message>
         <source>No.</source>
-        <translation type="unfinished"></translation>
+        <translation>N.º</translation>
     </message>
     <message>
         <source>Title</source>
@@ -137,15 +137,15 @@
     </message>
     <message>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>Fecha y hora</translation>
     </message>
     <message>
         <source>Action</source>
-        <translation type="unfinished"></translation>
+        <translation>Acción</translation>
     </message>
     <message>
         <source>Subject</source>
-        <translation type="unfinished"></translation>
+        <translation>Objeto</translation>
     </message>
     <message>
         <source>Evidence</source>
@@ -445,334 +445,336 @@
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre</translation>
     </message>
     <message>
         <source>Type</source>
-        <translation type="unfinished"></translation>
+        <translation>Tipo</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>Tamaño</translation>
     </message>
     <message>
         <source>SHA-256</source>
-        <translation type="unfinished"></translation>
+        <translation>SHA-256</translation>
     </message>
     <message>
         <source>Added</source>
-        <translation type="unfinished"></translation>
+        <translation>Agregado</translation>
     </message>
     <message>
         <source>Copy</source>
-        <translation type="unfinished"></translation>
+        <translation>Copia</translation>
     </message>
     <message>
         <source>stripped copy</source>
-        <translation type="unfinished"></translation>
+        <translation>copia sin metadatos</translation>
     </message>
     <message>
         <source>Custody log</source>
-        <translation type="unfinished"></translation>
+        <translation>Registro de la cadena de custodia</translation>
     </message>
     <message>
         <source>Whole notebook</source>
-        <translation type="unfinished"></translation>
+        <translation>Todo el cuaderno</translation>
     </message>
     <message>
         <source>Show the whole notebook&apos;s custody log</source>
-        <translation type="unfinished"></translation>
+        <translation>Mostrar el registro de la cadena de custodia de todo el cuaderno</translation>
     </message>
     <message>
         <source>Verify</source>
-        <translation type="unfinished"></translation>
+        <translation>Verificar</translation>
     </message>
     <message>
         <source>Verify the custody log</source>
-        <translation type="unfinished"></translation>
+        <translation>Verificar el registro de la cadena de custodia</translation>
     </message>
     <message>
         <source>Verification progress</source>
-        <translation type="unfinished"></translation>
+        <translation>Progreso de la verificación</translation>
     </message>
     <message>
         <source>Verification result</source>
-        <translation type="unfinished"></translation>
+        <translation>Resultado de la verificación</translation>
     </message>
     <message>
         <source>Evidence files</source>
-        <translation type="unfinished"></translation>
+        <translation>Archivos de pruebas</translation>
     </message>
     <message>
         <source>Attach files…</source>
-        <translation type="unfinished"></translation>
+        <translation>Adjuntar archivos…</translation>
     </message>
     <message>
         <source>Attach and delete the originals…</source>
-        <translation type="unfinished"></translation>
+        <translation>Adjuntar y eliminar los originales…</translation>
     </message>
     <message>
         <source>Save a copy as…</source>
-        <translation type="unfinished"></translation>
+        <translation>Guardar una copia como…</translation>
     </message>
     <message>
         <source>Make a shareable copy without metadata</source>
-        <translation type="unfinished"></translation>
+        <translation>Crear una copia para compartir sin metadatos</translation>
     </message>
     <message>
         <source>Delete…</source>
-        <translation type="unfinished"></translation>
+        <translation>Eliminar…</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Cancelar</translation>
     </message>
     <message>
         <source>Progress</source>
-        <translation type="unfinished"></translation>
+        <translation>Progreso</translation>
     </message>
     <message>
         <source>Results of the last attach</source>
-        <translation type="unfinished"></translation>
+        <translation>Resultados del último adjunto</translation>
     </message>
     <message>
         <source>Preview</source>
-        <translation type="unfinished"></translation>
+        <translation>Vista previa</translation>
     </message>
     <message>
         <source>Attach files</source>
-        <translation type="unfinished"></translation>
+        <translation>Adjuntar archivos</translation>
     </message>
     <message>
         <source>Attach and delete the originals</source>
-        <translation type="unfinished"></translation>
+        <translation>Adjuntar y eliminar los originales</translation>
     </message>
     <message>
         <source>Each file is encrypted into the notebook, checked, and then its original is overwritten and deleted. This cannot be undone.
 
 On SSDs, USB sticks and journaled file systems, overwriting is not guaranteed to remove every trace of the original.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cada archivo se cifra dentro del cuaderno y se verifica; después, su original se sobrescribe y se elimina. Esto no se puede deshacer.
+
+En unidades SSD, memorias USB y sistemas de archivos con registro por diario, no se garantiza que la sobrescritura elimine todo rastro del original.</translation>
     </message>
     <message>
         <source>Attach and delete</source>
-        <translation type="unfinished"></translation>
+        <translation>Adjuntar y eliminar</translation>
     </message>
     <message>
         <source>No preview</source>
-        <translation type="unfinished"></translation>
+        <translation>Sin vista previa</translation>
     </message>
     <message>
         <source>Loading…</source>
-        <translation type="unfinished"></translation>
+        <translation>Cargando…</translation>
     </message>
     <message>
         <source>Save a copy as</source>
-        <translation type="unfinished"></translation>
+        <translation>Guardar una copia como</translation>
     </message>
     <message>
         <source>Saved a copy: {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>Copia guardada: {name}</translation>
     </message>
     <message>
         <source>Made a copy without metadata: {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>Se creó una copia sin metadatos: {name}</translation>
     </message>
     <message>
         <source>Delete this file from the notebook? Its stripped copy, if any, is deleted too. This cannot be undone.</source>
-        <translation type="unfinished"></translation>
+        <translation>¿Eliminar este archivo del cuaderno? Su copia sin metadatos, si la hay, también se eliminará. Esto no se puede deshacer.</translation>
     </message>
     <message>
         <source>Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>Eliminar</translation>
     </message>
     <message>
         <source>{done} of {total}</source>
-        <translation type="unfinished"></translation>
+        <translation>{done} de {total}</translation>
     </message>
     <message>
         <source>{name}: failed: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>{name}: falló: {reason}</translation>
     </message>
     <message>
         <source>{name}: attached; the original was deleted</source>
-        <translation type="unfinished"></translation>
+        <translation>{name}: adjuntado; se eliminó el original</translation>
     </message>
     <message>
         <source>{name}: attached; the original was kept: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>{name}: adjuntado; se conservó el original: {reason}</translation>
     </message>
     <message>
         <source>{name}: attached</source>
-        <translation type="unfinished"></translation>
+        <translation>{name}: adjuntado</translation>
     </message>
     <message>
         <source>A day 2024-03-05, a month 2024-03 or a year 2024. Put ~ in front if it is approximate (~2024-03); FROM..TO for a span (2024-03-01..2024-04). Leave empty if unknown.</source>
-        <translation type="unfinished"></translation>
+        <translation>Un día 2024-03-05, un mes 2024-03 o un año 2024. Ponga ~ delante si es aproximada (~2024-03); INICIO..FIN para un período (2024-03-01..2024-04). Déjelo vacío si no la conoce.</translation>
     </message>
     <message>
         <source>A day, written 2024-03-05. Leave empty if unknown.</source>
-        <translation type="unfinished"></translation>
+        <translation>Un día, escrito 2024-03-05. Déjelo vacío si no lo conoce.</translation>
     </message>
     <message>
         <source>Consent</source>
-        <translation type="unfinished"></translation>
+        <translation>Consentimiento</translation>
     </message>
     <message>
         <source>Organisations the consent covers</source>
-        <translation type="unfinished"></translation>
+        <translation>Organizaciones que abarca el consentimiento</translation>
     </message>
     <message>
         <source>Names separated by commas</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombres separados por comas</translation>
     </message>
     <message>
         <source>Consent date</source>
-        <translation type="unfinished"></translation>
+        <translation>Fecha del consentimiento</translation>
     </message>
     <message>
         <source>Consent note</source>
-        <translation type="unfinished"></translation>
+        <translation>Nota sobre el consentimiento</translation>
     </message>
     <message>
         <source>C&amp;onsent</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Consentimiento</translation>
     </message>
     <message>
         <source>Or&amp;ganisations</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Organizaciones</translation>
     </message>
     <message>
         <source>Consent &amp;date</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Fecha del consentimiento</translation>
     </message>
     <message>
         <source>A day, written 2024-03-05; empty means today.</source>
-        <translation type="unfinished"></translation>
+        <translation>Un día, escrito 2024-03-05; si lo deja vacío, se usa la fecha de hoy.</translation>
     </message>
     <message>
         <source>Consent no&amp;te</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Nota sobre el consentimiento</translation>
     </message>
     <message>
         <source>Location</source>
-        <translation type="unfinished"></translation>
+        <translation>Lugar</translation>
     </message>
     <message>
         <source>Coordinates</source>
-        <translation type="unfinished"></translation>
+        <translation>Coordenadas</translation>
     </message>
     <message>
         <source>latitude, longitude (optional)</source>
-        <translation type="unfinished"></translation>
+        <translation>latitud, longitud (opcional)</translation>
     </message>
     <message>
         <source>Sensitivity</source>
-        <translation type="unfinished"></translation>
+        <translation>Sensibilidad</translation>
     </message>
     <message>
         <source>Violations</source>
-        <translation type="unfinished"></translation>
+        <translation>Violaciones de derechos</translation>
     </message>
     <message>
         <source>Tags</source>
-        <translation type="unfinished"></translation>
+        <translation>Etiquetas</translation>
     </message>
     <message>
         <source>Separated by commas</source>
-        <translation type="unfinished"></translation>
+        <translation>Separadas por comas</translation>
     </message>
     <message>
         <source>Narrative</source>
-        <translation type="unfinished"></translation>
+        <translation>Relato</translation>
     </message>
     <message>
         <source>&amp;Save</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Guardar</translation>
     </message>
     <message>
         <source>Save</source>
-        <translation type="unfinished"></translation>
+        <translation>Guardar</translation>
     </message>
     <message>
         <source>Save (Ctrl+S)</source>
-        <translation type="unfinished"></translation>
+        <translation>Guardar (Ctrl+S)</translation>
     </message>
     <message>
         <source>&amp;Revert</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Deshacer los cambios</translation>
     </message>
     <message>
         <source>Revert</source>
-        <translation type="unfinished"></translation>
+        <translation>Deshacer los cambios</translation>
     </message>
     <message>
         <source>&amp;Delete incident…</source>
-        <translation type="unfinished"></translation>
+        <translation>Eli&amp;minar el incidente…</translation>
     </message>
     <message>
         <source>Delete incident</source>
-        <translation type="unfinished"></translation>
+        <translation>Eliminar el incidente</translation>
     </message>
     <message>
         <source>Choose an incident in the list, or add one.</source>
-        <translation type="unfinished"></translation>
+        <translation>Elija un incidente de la lista o agregue uno.</translation>
     </message>
     <message>
         <source>&amp;Title</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Título</translation>
     </message>
     <message>
         <source>D&amp;ate</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Fecha</translation>
     </message>
     <message>
         <source>&amp;Location</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Lugar</translation>
     </message>
     <message>
         <source>C&amp;ountry</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;País</translation>
     </message>
     <message>
         <source>Coord&amp;inates</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Coordenadas</translation>
     </message>
     <message>
         <source>Stat&amp;us</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Estado</translation>
     </message>
     <message>
         <source>Sensiti&amp;vity</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Sensibilidad</translation>
     </message>
     <message>
         <source>Vio&amp;lations</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Violaciones de derechos</translation>
     </message>
     <message>
         <source>Ta&amp;gs</source>
-        <translation type="unfinished"></translation>
+        <translation>Etiq&amp;uetas</translation>
     </message>
     <message>
         <source>&amp;Narrative</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Relato</translation>
     </message>
     <message>
         <source>Delete this incident, its people links, interventions and evidence files? This cannot be undone.</source>
-        <translation type="unfinished"></translation>
+        <translation>¿Eliminar este incidente, sus vínculos con personas, sus intervenciones y sus archivos de pruebas? Esto no se puede deshacer.</translation>
     </message>
     <message>
         <source>(none)</source>
-        <translation type="unfinished"></translation>
+        <translation>(ninguno)</translation>
     </message>
 </context>
 <context>
     <name>CustodyView</name>
     <message numerus="yes">
         <source>%n entries verified, the chain is intact</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n entrada verificada, la cadena está intacta</numerusform>
+            <numerusform>%n entradas verificadas, la cadena está intacta</numerusform>
         </translation>
     </message>
 </context>

@@ -65,7 +65,7 @@
     </message>
     <message>
         <source>No.</source>
-        <translation type="unfinished"></translation>
+        <translation>N°</translation>
     </message>
     <message>
         <source>Title</source>
@@ -137,15 +137,15 @@
     </message>
     <message>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>Date et heure</translation>
     </message>
     <message>
         <source>Action</source>
-        <translation type="unfinished"></translation>
+        <translation>Action</translation>
     </message>
     <message>
         <source>Subject</source>
-        <translation type="unfinished"></translation>
+        <translation>Objet</translation>
     </message>
     <message>
         <source>Evidence</source>
@@ -445,334 +445,336 @@
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Nom</translation>
     </message>
     <message>
         <source>Type</source>
-        <translation type="unfinished"></translation>
+        <translation>Type</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>Taille</translation>
     </message>
     <message>
         <source>SHA-256</source>
-        <translation type="unfinished"></translation>
+        <translation>SHA-256</translation>
     </message>
     <message>
         <source>Added</source>
-        <translation type="unfinished"></translation>
+        <translation>Ajouté le</translation>
     </message>
     <message>
         <source>Copy</source>
-        <translation type="unfinished"></translation>
+        <translation>Copie</translation>
     </message>
     <message>
         <source>stripped copy</source>
-        <translation type="unfinished"></translation>
+        <translation>copie sans métadonnées</translation>
     </message>
     <message>
         <source>Custody log</source>
-        <translation type="unfinished"></translation>
+        <translation>Journal de la chaîne de possession</translation>
     </message>
     <message>
         <source>Whole notebook</source>
-        <translation type="unfinished"></translation>
+        <translation>Tout le carnet</translation>
     </message>
     <message>
         <source>Show the whole notebook&apos;s custody log</source>
-        <translation type="unfinished"></translation>
+        <translation>Afficher le journal de la chaîne de possession de tout le carnet</translation>
     </message>
     <message>
         <source>Verify</source>
-        <translation type="unfinished"></translation>
+        <translation>Vérifier</translation>
     </message>
     <message>
         <source>Verify the custody log</source>
-        <translation type="unfinished"></translation>
+        <translation>Vérifier le journal de la chaîne de possession</translation>
     </message>
     <message>
         <source>Verification progress</source>
-        <translation type="unfinished"></translation>
+        <translation>Progression de la vérification</translation>
     </message>
     <message>
         <source>Verification result</source>
-        <translation type="unfinished"></translation>
+        <translation>Résultat de la vérification</translation>
     </message>
     <message>
         <source>Evidence files</source>
-        <translation type="unfinished"></translation>
+        <translation>Fichiers de preuves</translation>
     </message>
     <message>
         <source>Attach files…</source>
-        <translation type="unfinished"></translation>
+        <translation>Joindre des fichiers…</translation>
     </message>
     <message>
         <source>Attach and delete the originals…</source>
-        <translation type="unfinished"></translation>
+        <translation>Joindre et supprimer les originaux…</translation>
     </message>
     <message>
         <source>Save a copy as…</source>
-        <translation type="unfinished"></translation>
+        <translation>Enregistrer une copie sous…</translation>
     </message>
     <message>
         <source>Make a shareable copy without metadata</source>
-        <translation type="unfinished"></translation>
+        <translation>Créer une copie partageable sans métadonnées</translation>
     </message>
     <message>
         <source>Delete…</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer…</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Annuler</translation>
     </message>
     <message>
         <source>Progress</source>
-        <translation type="unfinished"></translation>
+        <translation>Progression</translation>
     </message>
     <message>
         <source>Results of the last attach</source>
-        <translation type="unfinished"></translation>
+        <translation>Résultats du dernier ajout de fichiers</translation>
     </message>
     <message>
         <source>Preview</source>
-        <translation type="unfinished"></translation>
+        <translation>Aperçu</translation>
     </message>
     <message>
         <source>Attach files</source>
-        <translation type="unfinished"></translation>
+        <translation>Joindre des fichiers</translation>
     </message>
     <message>
         <source>Attach and delete the originals</source>
-        <translation type="unfinished"></translation>
+        <translation>Joindre et supprimer les originaux</translation>
     </message>
     <message>
         <source>Each file is encrypted into the notebook, checked, and then its original is overwritten and deleted. This cannot be undone.
 
 On SSDs, USB sticks and journaled file systems, overwriting is not guaranteed to remove every trace of the original.</source>
-        <translation type="unfinished"></translation>
+        <translation>Chaque fichier est chiffré dans le carnet, vérifié, puis son original est écrasé et supprimé. Cette opération est irréversible.
+
+Sur les disques SSD, les clés USB et les systèmes de fichiers journalisés, l&apos;écrasement ne garantit pas la suppression de toute trace de l&apos;original.</translation>
     </message>
     <message>
         <source>Attach and delete</source>
-        <translation type="unfinished"></translation>
+        <translation>Joindre et supprimer</translation>
     </message>
     <message>
         <source>No preview</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucun aperçu</translation>
     </message>
     <message>
         <source>Loading…</source>
-        <translation type="unfinished"></translation>
+        <translation>Chargement…</translation>
     </message>
     <message>
         <source>Save a copy as</source>
-        <translation type="unfinished"></translation>
+        <translation>Enregistrer une copie sous</translation>
     </message>
     <message>
         <source>Saved a copy: {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>Copie enregistrée&#xa0;: {name}</translation>
     </message>
     <message>
         <source>Made a copy without metadata: {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>Copie sans métadonnées créée&#xa0;: {name}</translation>
     </message>
     <message>
         <source>Delete this file from the notebook? Its stripped copy, if any, is deleted too. This cannot be undone.</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer ce fichier du carnet&#xa0;? Sa copie sans métadonnées, s&apos;il y en a une, est également supprimée. Cette opération est irréversible.</translation>
     </message>
     <message>
         <source>Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer</translation>
     </message>
     <message>
         <source>{done} of {total}</source>
-        <translation type="unfinished"></translation>
+        <translation>{done} sur {total}</translation>
     </message>
     <message>
         <source>{name}: failed: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>{name}&#xa0;: échec&#xa0;: {reason}</translation>
     </message>
     <message>
         <source>{name}: attached; the original was deleted</source>
-        <translation type="unfinished"></translation>
+        <translation>{name}&#xa0;: joint&#xa0;; l&apos;original a été supprimé</translation>
     </message>
     <message>
         <source>{name}: attached; the original was kept: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>{name}&#xa0;: joint&#xa0;; l&apos;original a été conservé&#xa0;: {reason}</translation>
     </message>
     <message>
         <source>{name}: attached</source>
-        <translation type="unfinished"></translation>
+        <translation>{name}&#xa0;: joint</translation>
     </message>
     <message>
         <source>A day 2024-03-05, a month 2024-03 or a year 2024. Put ~ in front if it is approximate (~2024-03); FROM..TO for a span (2024-03-01..2024-04). Leave empty if unknown.</source>
-        <translation type="unfinished"></translation>
+        <translation>Un jour 2024-03-05, un mois 2024-03 ou une année 2024. Ajoutez ~ devant si la date est approximative (~2024-03)&#xa0;; DÉBUT..FIN pour une période (2024-03-01..2024-04). Laissez vide si la date est inconnue.</translation>
     </message>
     <message>
         <source>A day, written 2024-03-05. Leave empty if unknown.</source>
-        <translation type="unfinished"></translation>
+        <translation>Un jour, au format 2024-03-05. Laissez vide si la date est inconnue.</translation>
     </message>
     <message>
         <source>Consent</source>
-        <translation type="unfinished"></translation>
+        <translation>Consentement</translation>
     </message>
     <message>
         <source>Organisations the consent covers</source>
-        <translation type="unfinished"></translation>
+        <translation>Organisations couvertes par le consentement</translation>
     </message>
     <message>
         <source>Names separated by commas</source>
-        <translation type="unfinished"></translation>
+        <translation>Noms séparés par des virgules</translation>
     </message>
     <message>
         <source>Consent date</source>
-        <translation type="unfinished"></translation>
+        <translation>Date du consentement</translation>
     </message>
     <message>
         <source>Consent note</source>
-        <translation type="unfinished"></translation>
+        <translation>Note sur le consentement</translation>
     </message>
     <message>
         <source>C&amp;onsent</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Consentement</translation>
     </message>
     <message>
         <source>Or&amp;ganisations</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Organisations</translation>
     </message>
     <message>
         <source>Consent &amp;date</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Date du consentement</translation>
     </message>
     <message>
         <source>A day, written 2024-03-05; empty means today.</source>
-        <translation type="unfinished"></translation>
+        <translation>Un jour, au format 2024-03-05&#xa0;; laissez vide pour aujourd&apos;hui.</translation>
     </message>
     <message>
         <source>Consent no&amp;te</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Note sur le consentement</translation>
     </message>
     <message>
         <source>Location</source>
-        <translation type="unfinished"></translation>
+        <translation>Lieu</translation>
     </message>
     <message>
         <source>Coordinates</source>
-        <translation type="unfinished"></translation>
+        <translation>Coordonnées</translation>
     </message>
     <message>
         <source>latitude, longitude (optional)</source>
-        <translation type="unfinished"></translation>
+        <translation>latitude, longitude (facultatif)</translation>
     </message>
     <message>
         <source>Sensitivity</source>
-        <translation type="unfinished"></translation>
+        <translation>Sensibilité</translation>
     </message>
     <message>
         <source>Violations</source>
-        <translation type="unfinished"></translation>
+        <translation>Violations</translation>
     </message>
     <message>
         <source>Tags</source>
-        <translation type="unfinished"></translation>
+        <translation>Étiquettes</translation>
     </message>
     <message>
         <source>Separated by commas</source>
-        <translation type="unfinished"></translation>
+        <translation>Séparées par des virgules</translation>
     </message>
     <message>
         <source>Narrative</source>
-        <translation type="unfinished"></translation>
+        <translation>Récit</translation>
     </message>
     <message>
         <source>&amp;Save</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Enregistrer</translation>
     </message>
     <message>
         <source>Save</source>
-        <translation type="unfinished"></translation>
+        <translation>Enregistrer</translation>
     </message>
     <message>
         <source>Save (Ctrl+S)</source>
-        <translation type="unfinished"></translation>
+        <translation>Enregistrer (Ctrl+S)</translation>
     </message>
     <message>
         <source>&amp;Revert</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Annuler les modifications</translation>
     </message>
     <message>
         <source>Revert</source>
-        <translation type="unfinished"></translation>
+        <translation>Annuler les modifications</translation>
     </message>
     <message>
         <source>&amp;Delete incident…</source>
-        <translation type="unfinished"></translation>
+        <translation>S&amp;upprimer l&apos;incident…</translation>
     </message>
     <message>
         <source>Delete incident</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer l&apos;incident</translation>
     </message>
     <message>
         <source>Choose an incident in the list, or add one.</source>
-        <translation type="unfinished"></translation>
+        <translation>Choisissez un incident dans la liste, ou ajoutez-en un.</translation>
     </message>
     <message>
         <source>&amp;Title</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Titre</translation>
     </message>
     <message>
         <source>D&amp;ate</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Date</translation>
     </message>
     <message>
         <source>&amp;Location</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Lieu</translation>
     </message>
     <message>
         <source>C&amp;ountry</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Pays</translation>
     </message>
     <message>
         <source>Coord&amp;inates</source>
-        <translation type="unfinished"></translation>
+        <translation>C&amp;oordonnées</translation>
     </message>
     <message>
         <source>Stat&amp;us</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Statut</translation>
     </message>
     <message>
         <source>Sensiti&amp;vity</source>
-        <translation type="unfinished"></translation>
+        <translation>Sensi&amp;bilité</translation>
     </message>
     <message>
         <source>Vio&amp;lations</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Violations</translation>
     </message>
     <message>
         <source>Ta&amp;gs</source>
-        <translation type="unfinished"></translation>
+        <translation>Éti&amp;quettes</translation>
     </message>
     <message>
         <source>&amp;Narrative</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Récit</translation>
     </message>
     <message>
         <source>Delete this incident, its people links, interventions and evidence files? This cannot be undone.</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer cet incident, ses liens avec des personnes, ses interventions et ses fichiers de preuves&#xa0;? Cette opération est irréversible.</translation>
     </message>
     <message>
         <source>(none)</source>
-        <translation type="unfinished"></translation>
+        <translation>(aucun)</translation>
     </message>
 </context>
 <context>
     <name>CustodyView</name>
     <message numerus="yes">
         <source>%n entries verified, the chain is intact</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n entrée vérifiée, la chaîne est intacte</numerusform>
+            <numerusform>%n entrées vérifiées, la chaîne est intacte</numerusform>
         </translation>
     </message>
 </context>
