@@ -54,6 +54,10 @@ class StrengthHint(QLabel):
         self._pending = ""
         self._number = 0
         self.score: int | None = None
+        # Imported here, on the GUI thread, never first in a worker: a first import in a
+        # thread runs shiboken's import hook there and can deadlock against the GUI
+        # thread waiting for that pool when the wizard is deleted.
+        import zxcvbn  # noqa: F401
 
     def text_changed(self, text: str) -> None:
         self._pending = text
