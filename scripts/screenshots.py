@@ -96,8 +96,8 @@ def main(out_dir: str) -> int:
             wizard.close()
             app.wizard = None
             wizard.deleteLater()
-            app2 = make_app(root / "b", language)
             (root / "b").mkdir(exist_ok=True)
+            app2 = make_app(root / "b", language)
             wizard = create_through_wizard(app2, finish=False)
             shot(wizard, f"{language}-first-run-recovery-key")
             create_finish(app2, wizard)
