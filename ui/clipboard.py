@@ -95,7 +95,7 @@ class SecretClipboard(QObject):
         if clipboard is None:
             clipboard = QGuiApplication.clipboard()
         self._clipboard = clipboard
-        self._delay_seconds = DEFAULT_DELAY_SECONDS
+        self._delay_ms = DEFAULT_DELAY_SECONDS * 1000
         self._key = secrets.token_bytes(32)
         self._digest: bytes | None = None
         self._marker = marker_format()
@@ -110,12 +110,21 @@ class SecretClipboard(QObject):
         """
         if seconds < 0:
             raise ValueError("the clipboard delay cannot be negative")
-        self._delay_seconds = seconds
-        if self._digest is not None:
-            self._arm()
+        self._set_delay_ms(seconds * 1000)
 
-    def delay_seconds(self) -> int:
-        return self._delay_seconds
+    def set_delay_ms(self, milliseconds: int) -> None:
+        """The same in milliseconds: for tests, which should not wait 30 seconds."""
+        if milliseconds < 0:
+            raise ValueError("the clipboard delay cannot be negative")
+        self._set_delay_ms(milliseconds)
+
+    def delay_ms(self) -> int:
+        """The delay in milliseconds; 0 when the timer never clears."""
+        return self._delay_ms
+
+    def is_pending(self) -> bool:
+        """True while a countdown to clear Carnet's copy is running."""
+        return self._timer.isActive()
 
     def copy(self, text: str) -> None:
         """Put `text` on the clipboard, marked as secret, and start the countdown."""
@@ -141,11 +150,16 @@ class SecretClipboard(QObject):
 
     # Internals --------------------------------------------------------------------------
 
+    def _set_delay_ms(self, milliseconds: int) -> None:
+        self._delay_ms = milliseconds
+        if self._digest is not None:
+            self._arm()
+
     def _arm(self) -> None:
-        if self._delay_seconds == 0:
+        if self._delay_ms == 0:
             self._timer.stop()
         else:
-            self._timer.start(self._delay_seconds * 1000)
+            self._timer.start(self._delay_ms)
 
     def _modes(self) -> list[QClipboard.Mode]:
         modes = [QClipboard.Mode.Clipboard]

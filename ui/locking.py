@@ -26,7 +26,7 @@ import ctypes
 import os
 import sys
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, cast
 
 from PySide6.QtCore import (
     QAbstractNativeEventFilter,
@@ -224,8 +224,9 @@ _LOGIND_PATH: Final = "/org/freedesktop/login1"
 _LOGIND_MANAGER: Final = "org.freedesktop.login1.Manager"
 # A blocking call never waits longer than this (availability() runs on the GUI thread).
 _CALL_TIMEOUT_MS: Final = 1000
-# The slot every D-Bus signal arrives at (Qt's SLOT() code "1" + the signature).
-_DBUS_SLOT: Final = b"1_on_dbus_signal(QDBusMessage)"
+# The slot every D-Bus signal arrives at (Qt's SLOT() code "1" + the signature). PySide6
+# 6.12 accepts it only as a str although its stubs say bytes: hence the cast.
+_DBUS_SLOT: Final = cast(bytes, "1_on_dbus_signal(QDBusMessage)")
 
 
 def _bus_or_none(
@@ -373,8 +374,10 @@ class ScreenLockListener(QObject):
         reply = watcher.reply()
         arguments = reply.arguments()
         if not arguments or not isinstance(arguments[0], QDBusObjectPath):
-            return
+            return  # not logind's answer ("o"): no session Lock signal, the others still work
         path = arguments[0].path()
+        if not path.startswith(_LOGIND_PATH + "/"):
+            return
         if bus.connect("", path, SOURCE_LOGIND_SESSION, "Lock", "", self, _DBUS_SLOT):
             self._session_path = path
 
