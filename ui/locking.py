@@ -307,9 +307,12 @@ class ScreenLockListener(QObject):
         self._system: QDBusConnection | None = None
         if sys.platform == "win32":
             self._windows = _WindowsSessionFilter.install(self)
-            return
-        if sys.platform == "darwin":
-            return
+        elif sys.platform != "darwin":
+            self._listen_on_dbus(session_bus, system_bus)
+
+    def _listen_on_dbus(
+        self, session_bus: QDBusConnection | None, system_bus: QDBusConnection | None
+    ) -> None:
         self._session = _bus_or_none(session_bus, QDBusConnection.BusType.SessionBus)
         self._system = _bus_or_none(system_bus, QDBusConnection.BusType.SystemBus)
         if self._session is not None:
@@ -412,6 +415,18 @@ _PBT_APMSUSPEND: Final = 0x0004
 _NOTIFY_FOR_THIS_SESSION: Final = 0
 
 
+def _wtsapi32() -> ctypes.CDLL:
+    """wtsapi32.dll with its two functions typed (an HWND is pointer-sized)."""
+    from ctypes import wintypes
+
+    dll = ctypes.WinDLL("wtsapi32")  # type: ignore[attr-defined,unused-ignore]
+    dll.WTSRegisterSessionNotification.argtypes = [wintypes.HWND, wintypes.DWORD]
+    dll.WTSRegisterSessionNotification.restype = wintypes.BOOL
+    dll.WTSUnRegisterSessionNotification.argtypes = [wintypes.HWND]
+    dll.WTSUnRegisterSessionNotification.restype = wintypes.BOOL
+    return dll  # type: ignore[no-any-return,unused-ignore]
+
+
 class _WindowsSessionFilter(QAbstractNativeEventFilter):
     """Windows only, untested here: session-lock and suspend messages to our windows.
 
@@ -437,7 +452,7 @@ class _WindowsSessionFilter(QAbstractNativeEventFilter):
             window = QWindow()
             native._window = window
             native._hwnd = int(window.winId())  # creates the native window, not shown
-            wtsapi32 = ctypes.WinDLL("wtsapi32")  # type: ignore[attr-defined,unused-ignore]
+            wtsapi32 = _wtsapi32()
             native.registered = bool(
                 wtsapi32.WTSRegisterSessionNotification(native._hwnd, _NOTIFY_FOR_THIS_SESSION)
             )
@@ -454,8 +469,7 @@ class _WindowsSessionFilter(QAbstractNativeEventFilter):
             if app is not None:
                 app.removeNativeEventFilter(self)
             if self.registered:
-                wtsapi32 = ctypes.WinDLL("wtsapi32")  # type: ignore[attr-defined,unused-ignore]
-                wtsapi32.WTSUnRegisterSessionNotification(self._hwnd)
+                _wtsapi32().WTSUnRegisterSessionNotification(self._hwnd)
                 self.registered = False
         except Exception:  # quitting anyway; nothing useful to do about it
             return

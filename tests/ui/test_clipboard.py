@@ -101,15 +101,26 @@ def test_a_new_copy_restarts_the_countdown(
     qtbot.waitUntil(lambda: clipboard.text() == "", timeout=5000)
 
 
-@pytest.mark.parametrize("theirs", ["the user's own note", SECRET])
+@pytest.mark.parametrize(
+    ("theirs", "marked"),
+    [
+        ("the user's own note", False),
+        # The same words, copied from another program: no marker, so theirs.
+        (SECRET, False),
+        # Another password manager (KeePassXC) sets the same KDE hint: other text, theirs.
+        ("a KeePassXC password", True),
+    ],
+)
 def test_user_copy_since_is_left_alone(
-    qtbot: QtBot, clipboard: QClipboard, secret: SecretClipboard, theirs: str
+    qtbot: QtBot, clipboard: QClipboard, secret: SecretClipboard, theirs: str, marked: bool
 ) -> None:
-    """Something else copied since (even the same words, from another program: no
-    marker) is the user's: neither the timer nor clear_now() touches it."""
+    """Something copied since is the user's: neither the timer nor clear_now() touches it."""
     secret.set_delay_ms(200)
     secret.copy(SECRET)
-    clipboard.setText(theirs)
+    if marked:
+        clipboard.setMimeData(secret_mime_data(theirs))
+    else:
+        clipboard.setText(theirs)
     qtbot.waitUntil(lambda: not secret.is_pending(), timeout=5000)
     assert clipboard.text() == theirs
     secret.clear_now()
