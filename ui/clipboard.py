@@ -90,7 +90,9 @@ class SecretClipboard(QObject):
     `clear_now()` applies the same rule at once: call it on lock and on quit.
     """
 
-    def __init__(self, parent: QObject | None = None, *, clipboard: QClipboard | None = None):
+    def __init__(
+        self, parent: QObject | None = None, *, clipboard: QClipboard | None = None
+    ) -> None:
         super().__init__(parent)
         if clipboard is None:
             clipboard = QGuiApplication.clipboard()
