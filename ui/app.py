@@ -32,7 +32,8 @@ from ui.dialogs import Dialogs
 from ui.errors import message_for
 from ui.i18n import Translations
 from ui.i18n import ui_text as _t
-from ui.locking import IdleLock, ScreenLockListener
+from ui.idle_lock import IdleLock
+from ui.locking import ScreenLockListener
 from ui.windows.first_run import FirstRunWizard, VaultChoices
 from ui.windows.main_window import MainWindow
 from ui.windows.recovery import RecoveryDialog
@@ -326,13 +327,15 @@ class CarnetApp(QObject):
 
     def shutdown(self) -> None:
         """Quit: lock, then close every window without moving to another state."""
+        if self.state is State.CLOSED:
+            return
         if self.state is State.UNLOCKED:
             self.lock("quit")
         self.state = State.CLOSED
         self.idle.stop()
         self.dialogs.close_all()
         self.workers.cancel_all()
-        self.clipboard.clear_now()
+        self.clipboard.close()
         for window in (self.wizard, self.unlock_window, self.main_window):
             if window is not None:
                 window.hide()

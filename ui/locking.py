@@ -1,12 +1,13 @@
 """What tells the lock state machine to lock: the user went idle, the screen locked, or the
 computer is about to sleep.
 
-Two small pieces, each with one job, so the lock state machine (which decides what a lock
+Small pieces, each with one job, so the lock state machine (which decides what a lock
 does) can be tested apart from where the reasons to lock come from:
 
-- `IdleLock` says "idle" when no user input reached any window of the app for a while.
-- `ScreenLockListener` says "the screen locked" or "the computer is suspending", from the
-  desktop's own signals.
+- `IdleLock` (ui/idle_lock.py) says "idle" when no user input reached any window of the
+  app for a while.
+- `ScreenLockListener` (here) says "the screen locked" or "the computer is suspending",
+  from the desktop's own signals (D-Bus; Windows in ui/windows_session.py).
 
 Both only ever *ask* for a lock. A signal that arrives twice, or while already locked,
 must be harmless for the receiver: locking a locked notebook is a no-op. The listeners
@@ -22,19 +23,13 @@ a user who walked away.
 
 from __future__ import annotations
 
-import ctypes
 import os
 import sys
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, cast
 
 from PySide6.QtCore import (
-    QAbstractNativeEventFilter,
-    QByteArray,
-    QCoreApplication,
-    QEvent,
     QObject,
-    QTimer,
     Signal,
     Slot,
 )
@@ -46,6 +41,8 @@ from PySide6.QtDBus import (
     QDBusPendingCallWatcher,
 )
 
+from ui.windows_session import WindowsSessionFilter
+
 __all__ = [
     "SOURCE_FREEDESKTOP",
     "SOURCE_GNOME",
@@ -53,136 +50,8 @@ __all__ = [
     "SOURCE_WINDOWS",
     "SOURCE_XFCE",
     "Availability",
-    "IdleLock",
     "ScreenLockListener",
 ]
-
-# Input that shows a person is at the keyboard. Not KeyRelease or hover/enter/leave:
-# those also arrive when a window merely appears under a resting pointer or loses focus.
-_INPUT_EVENTS: Final = frozenset(
-    {
-        QEvent.Type.KeyPress,
-        QEvent.Type.MouseButtonPress,
-        QEvent.Type.MouseButtonDblClick,
-        QEvent.Type.MouseMove,
-        QEvent.Type.Wheel,
-        QEvent.Type.TouchBegin,
-        QEvent.Type.TouchUpdate,
-        QEvent.Type.TabletPress,
-        QEvent.Type.TabletMove,
-    }
-)
-
-
-class IdleLock(QObject):
-    """Emits `idle` once no user input reached the app for the chosen delay.
-
-    An event filter on the application object sees the input of every window, dialog and
-    menu of the app, so a user typing in a secondary window is not "idle". Every input
-    event restarts one single-shot timer (restarting a QTimer is cheap; the filter does
-    nothing else, so it costs little per event). The filter never consumes an event: it
-    always returns False, so the widgets get their input as if it were not there.
-
-    After `idle` was emitted the timer stays stopped until the next input or `rearm()`:
-    if the lock it asked for failed, the lock state machine calls `rearm()` so the next
-    attempt comes after another interval even if nobody touches the app. Input that
-    arrives while locked restarts the timer too (as in KeePassXC); the receiver ignores a
-    second `idle` while already locked.
-
-    `idle` is never emitted from inside a slot connected to it (a slot that runs a nested
-    event loop would otherwise get a second `idle` while handling the first).
-    """
-
-    idle = Signal()
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self._on_timeout)
-        self._interval_ms: int | None = 5 * 60 * 1000
-        self._running = False
-        self._filter_installed = False
-        self._emitting = False
-
-    # Settings ---------------------------------------------------------------------------
-
-    def set_delay_minutes(self, minutes: int | None) -> None:
-        """Lock after `minutes` without input; None means never lock for idleness."""
-        if minutes is None:
-            self._set_interval(None)
-            return
-        if minutes < 1:
-            raise ValueError("the idle delay is at least one minute (or None: never)")
-        self._set_interval(minutes * 60 * 1000)
-
-    def set_delay_ms(self, milliseconds: int) -> None:
-        """The same in milliseconds: for tests, which cannot wait minutes."""
-        if milliseconds < 1:
-            raise ValueError("the idle delay must be positive")
-        self._set_interval(milliseconds)
-
-    def delay_ms(self) -> int | None:
-        """The current delay in milliseconds, or None when idle locking is off."""
-        return self._interval_ms
-
-    # Running ----------------------------------------------------------------------------
-
-    def start(self) -> None:
-        """Watch the app's input and start counting (call on unlock)."""
-        app = QCoreApplication.instance()
-        if app is None:
-            raise RuntimeError("IdleLock needs a QApplication")
-        if not self._filter_installed:
-            app.installEventFilter(self)
-            self._filter_installed = True
-        self._running = True
-        self._restart()
-
-    def stop(self) -> None:
-        """Stop counting and stop watching input (call on lock and quit)."""
-        self._running = False
-        self._timer.stop()
-        app = QCoreApplication.instance()
-        if self._filter_installed and app is not None:
-            app.removeEventFilter(self)
-        self._filter_installed = False
-
-    def rearm(self) -> None:
-        """Count a full interval again, with no input needed: after a lock that failed."""
-        if self._running:
-            self._restart()
-
-    def is_active(self) -> bool:
-        """True while the timer runs (started, enabled, and not yet fired)."""
-        return self._timer.isActive()
-
-    # Internals --------------------------------------------------------------------------
-
-    def _set_interval(self, interval_ms: int | None) -> None:
-        self._interval_ms = interval_ms
-        self._restart()
-
-    def _restart(self) -> None:
-        if not self._running or self._interval_ms is None:
-            self._timer.stop()
-            return
-        self._timer.start(self._interval_ms)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if self._running and self._interval_ms is not None and event.type() in _INPUT_EVENTS:
-            self._timer.start(self._interval_ms)
-        return False
-
-    @Slot()
-    def _on_timeout(self) -> None:
-        if self._emitting or not self._running:
-            return
-        self._emitting = True
-        try:
-            self.idle.emit()
-        finally:
-            self._emitting = False
 
 
 @dataclass(frozen=True)
@@ -224,8 +93,9 @@ _LOGIND_PATH: Final = "/org/freedesktop/login1"
 _LOGIND_MANAGER: Final = "org.freedesktop.login1.Manager"
 # A blocking call never waits longer than this (availability() runs on the GUI thread).
 _CALL_TIMEOUT_MS: Final = 1000
-# The slot every D-Bus signal arrives at (Qt's SLOT() code "1" + the signature).
-_DBUS_SLOT: Final = b"1_on_dbus_signal(QDBusMessage)"
+# The slot every D-Bus signal arrives at (Qt's SLOT() code "1" + the signature). PySide6
+# 6.12 accepts it only as a str although its stubs say bytes: hence the cast.
+_DBUS_SLOT: Final = cast(bytes, "1_on_dbus_signal(QDBusMessage)")
 
 
 def _bus_or_none(
@@ -301,14 +171,19 @@ class ScreenLockListener(QObject):
         super().__init__(parent)
         self._session_path: str | None = None
         self._watcher: QDBusPendingCallWatcher | None = None
-        self._windows: _WindowsSessionFilter | None = None
+        self._windows: WindowsSessionFilter | None = None
         self._session: QDBusConnection | None = None
         self._system: QDBusConnection | None = None
         if sys.platform == "win32":
-            self._windows = _WindowsSessionFilter.install(self)
-            return
-        if sys.platform == "darwin":
-            return
+            self._windows = WindowsSessionFilter.install(
+                self._windows_locked, self._windows_suspending
+            )
+        elif sys.platform != "darwin":
+            self._listen_on_dbus(session_bus, system_bus)
+
+    def _listen_on_dbus(
+        self, session_bus: QDBusConnection | None, system_bus: QDBusConnection | None
+    ) -> None:
         self._session = _bus_or_none(session_bus, QDBusConnection.BusType.SessionBus)
         self._system = _bus_or_none(system_bus, QDBusConnection.BusType.SystemBus)
         if self._session is not None:
@@ -373,8 +248,10 @@ class ScreenLockListener(QObject):
         reply = watcher.reply()
         arguments = reply.arguments()
         if not arguments or not isinstance(arguments[0], QDBusObjectPath):
-            return
+            return  # not logind's answer ("o"): no session Lock signal, the others still work
         path = arguments[0].path()
+        if not path.startswith(_LOGIND_PATH + "/"):
+            return
         if bus.connect("", path, SOURCE_LOGIND_SESSION, "Lock", "", self, _DBUS_SLOT):
             self._session_path = path
 
@@ -400,72 +277,3 @@ class ScreenLockListener(QObject):
 
     def _windows_suspending(self) -> None:
         self.suspending.emit()
-
-
-_WM_WTSSESSION_CHANGE: Final = 0x02B1
-_WTS_SESSION_LOCK: Final = 7
-_WM_POWERBROADCAST: Final = 0x0218
-_PBT_APMSUSPEND: Final = 0x0004
-_NOTIFY_FOR_THIS_SESSION: Final = 0
-
-
-class _WindowsSessionFilter(QAbstractNativeEventFilter):
-    """Windows only, untested here: session-lock and suspend messages to our windows.
-
-    WM_WTSSESSION_CHANGE reaches only windows registered with
-    WTSRegisterSessionNotification, so a hidden window of our own is created and
-    registered (the app's main window may come and go). WM_POWERBROADCAST goes to every
-    top-level window. The filter never consumes a message.
-    """
-
-    def __init__(self, listener: ScreenLockListener) -> None:
-        super().__init__()
-        self._listener = listener
-        self._window: object | None = None
-        self._hwnd = 0
-        self.registered = False
-
-    @classmethod
-    def install(cls, listener: ScreenLockListener) -> _WindowsSessionFilter | None:
-        try:
-            from PySide6.QtGui import QWindow
-
-            native = cls(listener)
-            window = QWindow()
-            native._window = window
-            native._hwnd = int(window.winId())  # creates the native window, not shown
-            wtsapi32 = ctypes.WinDLL("wtsapi32")  # type: ignore[attr-defined,unused-ignore]
-            native.registered = bool(
-                wtsapi32.WTSRegisterSessionNotification(native._hwnd, _NOTIFY_FOR_THIS_SESSION)
-            )
-            app = QCoreApplication.instance()
-            if app is not None:
-                app.installNativeEventFilter(native)
-            return native
-        except Exception:  # a lock source missing is not a reason to fail start-up
-            return None
-
-    def uninstall(self) -> None:
-        try:
-            app = QCoreApplication.instance()
-            if app is not None:
-                app.removeNativeEventFilter(self)
-            if self.registered:
-                wtsapi32 = ctypes.WinDLL("wtsapi32")  # type: ignore[attr-defined,unused-ignore]
-                wtsapi32.WTSUnRegisterSessionNotification(self._hwnd)
-                self.registered = False
-        except Exception:  # noqa: S110 - quitting anyway; nothing to tell anyone
-            pass
-
-    def nativeEventFilter(
-        self, eventType: QByteArray | bytes | bytearray | memoryview, message: int
-    ) -> object:
-        if bytes(eventType) == b"windows_generic_MSG" and message:  # type: ignore[arg-type]
-            from ctypes import wintypes
-
-            msg = wintypes.MSG.from_address(message)
-            if msg.message == _WM_WTSSESSION_CHANGE and msg.wParam == _WTS_SESSION_LOCK:
-                self._listener._windows_locked()
-            elif msg.message == _WM_POWERBROADCAST and msg.wParam == _PBT_APMSUSPEND:
-                self._listener._windows_suspending()
-        return False, 0
