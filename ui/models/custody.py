@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-)
+from collections.abc import Sequence
 
 from app.custody import CustodyEntry
 from ui.i18n import ui_text as _t
+from ui.models.rows import RowsModel
 
-_Index = QModelIndex | QPersistentModelIndex
 _SUMMARY_CHARS = 120
 
 
@@ -28,40 +23,12 @@ def summarise(details: dict[str, object]) -> str:
     return summary if len(summary) <= _SUMMARY_CHARS else summary[: _SUMMARY_CHARS - 1] + "…"
 
 
-class CustodyModel(QAbstractTableModel):
-    COLUMNS = 4
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._rows: list[CustodyEntry] = []
-
-    def set_rows(self, rows: list[CustodyEntry]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
+class CustodyModel(RowsModel[CustodyEntry]):
     def entry(self, row: int) -> CustodyEntry | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.row(row)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+    def headers(self) -> Sequence[str]:
+        return (_t("Time"), _t("Action"), _t("Subject"), _t("Details"))
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self.COLUMNS
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        names = (_t("Time"), _t("Action"), _t("Subject"), _t("Details"))
-        return names[section] if 0 <= section < len(names) else None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        entry = self.entry(index.row())
-        if entry is None:
-            return None
-        values = (entry.at, entry.action, entry.subject, summarise(dict(entry.details)))
-        return values[index.column()] if 0 <= index.column() < len(values) else None
+    def cells(self, item: CustodyEntry) -> Sequence[object]:
+        return (item.at, item.action, item.subject, summarise(dict(item.details)))
