@@ -20,7 +20,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtGui import QPixmapCache
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.errors import DeviceShareMissingError
+from app.errors import CarnetError, DeviceShareMissingError
 from app.notebook import Notebook
 from app.opening import NotebookOpener
 from app.preferences import Preferences, load_preferences, save_preferences
@@ -97,7 +97,12 @@ class CarnetApp(QObject):
     def set_preferences(self, preferences: Preferences) -> None:
         language_changed = preferences.language != self.preferences.language
         self.preferences = preferences
-        save_preferences(self.preferences_path, preferences)
+        try:
+            save_preferences(self.preferences_path, preferences)
+        except (CarnetError, OSError) as exc:  # a read-only or full disk: used, not kept
+            self.dialogs.warn(
+                self.main_window or self.unlock_window or self.wizard, message_for(exc)
+            )
         self._apply_preferences()
         if language_changed:
             self.translations.apply(preferences.language)

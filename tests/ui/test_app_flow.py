@@ -165,3 +165,17 @@ def test_idle_timeout_locks(app: CarnetApp) -> None:
     app.idle.start()
     wait_until(lambda: app.state is State.LOCKED, timeout_ms=5_000)
     assert app.unlock_window is not None and app.unlock_window.isVisible()
+
+
+def test_preferences_on_a_read_only_disk_are_used_not_kept(app: CarnetApp, tmp_path: Path) -> None:
+    """Saving the settings where the disk refuses: a message, no traceback, and the
+    choice still applies for this run."""
+    from dataclasses import replace
+
+    app.preferences_path = tmp_path / "not-a-folder" / "preferences.json"
+    (tmp_path / "not-a-folder").write_text("a file where a folder should be")
+    app.dialogs.answer_next(None)
+    app.set_preferences(replace(app.preferences, clipboard_seconds=5))
+    assert app.preferences.clipboard_seconds == 5
+    assert app.clipboard.delay_ms() == 5000
+    assert app.dialogs.shown  # the person was told
