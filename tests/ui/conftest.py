@@ -14,6 +14,7 @@ from app.notebook import Notebook
 from app.opening import NotebookOpener
 from app.paths import VaultPaths
 from tests.conftest import PASSPHRASE
+from tests.ui.private_bus import PrivateBus
 from ui.context import UiContext
 from ui.dialogs import Dialogs
 from ui.workers import WorkerPool
@@ -46,3 +47,17 @@ def ui_ctx(qtbot: object, notebook: Notebook) -> Iterator[UiContext]:
     ctx = UiContext(notebook, Dialogs(), workers, RecordingClipboard(), "en")
     yield ctx
     workers.cancel_all()
+
+
+@pytest.fixture
+def session_bus() -> Iterator[PrivateBus]:
+    bus = PrivateBus()
+    yield bus
+    bus.close()
+
+
+@pytest.fixture
+def system_bus() -> Iterator[PrivateBus]:
+    bus = PrivateBus()
+    yield bus
+    bus.close()
