@@ -272,7 +272,8 @@ def lock_with_ctrl_l(j: Journey) -> None:
     texts = all_text() + accessible_text(qapp)
     for widget in QApplication.topLevelWidgets():
         texts += [widget.windowTitle(), *accessible_text(widget)]
-    assert accessible_text(visible[0]), "the unlock window's accessibility tree is empty"
+    # Not vacuous: the application's tree reaches the unlock window's controls.
+    assert "Unlock" in accessible_text(qapp), accessible_text(qapp)
     leaks = [text for text in texts if j.canary in text or j.evidence[0].stem in text]
     assert leaks == [], f"notebook text left after the lock: {leaks}"
     assert j.canary not in QGuiApplication.clipboard().text()
