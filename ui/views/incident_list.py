@@ -38,6 +38,7 @@ class IncidentListView(QWidget):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self._selecting = False
         language = ctx.vocabulary_language
         vocab = vocabularies()
         self.search = QLineEdit(self)
@@ -133,18 +134,23 @@ class IncidentListView(QWidget):
         self.select(incident_id)
 
     def select(self, incident_id: int) -> None:
+        # A selection made here is not the person choosing: the panel keeps what it
+        # shows (blocking the table's signals would not do: the selection model emits).
         row = self.model.row_of(incident_id)
         if row is not None:
-            self.table.blockSignals(True)
-            self.table.selectRow(row)
-            self.table.blockSignals(False)
+            self._selecting = True
+            try:
+                self.table.selectRow(row)
+            finally:
+                self._selecting = False
 
     def chosen_id(self) -> int | None:
         rows = self.table.selectionModel().selectedRows()
         return self.model.incident_id(rows[0].row()) if rows else None
 
     def _selected(self, _new: QItemSelection, _old: QItemSelection) -> None:
-        self.incident_chosen.emit(self.chosen_id())
+        if not self._selecting:
+            self.incident_chosen.emit(self.chosen_id())
 
     def current_index(self) -> QModelIndex:
         return self.table.currentIndex()
