@@ -11,6 +11,10 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.notebook import Notebook
 
 LANGUAGES = ("en", "fr", "ar")
 
@@ -30,12 +34,10 @@ def _isolate(root: Path) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-def _sample(app: object) -> int:
+def fill_sample(book: Notebook) -> int:
+    """Made-up incidents, a person and an intervention; the id of the incident to show."""
     from app.models import ConsentInput, IncidentInput, InterventionInput, PersonInput
-    from ui.app import CarnetApp
 
-    assert isinstance(app, CarnetApp) and app.notebook is not None
-    book = app.notebook
     for n in range(6):
         book.incidents.add(
             IncidentInput(
@@ -102,7 +104,8 @@ def main(out_dir: str) -> int:
             shot(wizard, f"{language}-first-run-recovery-key")
             create_finish(app2, wizard)
             wait_until(lambda app2=app2: app2.state is State.UNLOCKED)
-            incident = _sample(app2)
+            assert app2.notebook is not None
+            incident = fill_sample(app2.notebook)
             window = app2.main_window
             assert window is not None
             window.incidents.refresh_and_select(incident)
