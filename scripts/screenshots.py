@@ -74,6 +74,8 @@ def main(out_dir: str) -> int:
 
         from tests.ui.app_driver import create_through_wizard, make_app, wait_until
         from ui.app import State
+        from ui.windows.recovery import RecoveryDialog
+        from ui.windows.settings import SettingsDialog
 
         qapp = QApplication.instance() or QApplication(sys.argv[:1])
         out = Path(out_dir)
@@ -114,10 +116,22 @@ def main(out_dir: str) -> int:
                 window.panel.setCurrentIndex(index)
                 qapp.processEvents()
                 shot(window, f"{language}-main-{index + 1}")
+            settings = SettingsDialog(app2.preferences, app2.screen_locks.availability(), window)
+            settings.show()
+            qapp.processEvents()
+            shot(settings, f"{language}-settings")
+            settings.close()
+            settings.deleteLater()
             app2.lock()
             wait_until(lambda app2=app2: app2.state is State.LOCKED)
             assert app2.unlock_window is not None
             shot(app2.unlock_window, f"{language}-unlock")
+            recovery = RecoveryDialog(app2.opener.min_passphrase_chars, False, app2.unlock_window)
+            recovery.show()
+            qapp.processEvents()
+            shot(recovery, f"{language}-recovery")
+            recovery.close()
+            recovery.deleteLater()
             for widget in QApplication.topLevelWidgets():
                 widget.close()
     return 0

@@ -34,6 +34,7 @@ from ui.widgets.flow_layout import FlowLayout
 
 SEARCH_DELAY_MS = 150
 TITLE_COLUMN = 1
+MARGIN = 6
 
 
 @dataclass(frozen=True, repr=False)
@@ -106,7 +107,7 @@ class IncidentListView(QWidget):
         for widget in (self.violation, self.status, self.country, dates):
             flow.addWidget(widget)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(MARGIN, 0, MARGIN, 0)  # off the window edge, either side
         layout.addWidget(self.search)
         layout.addWidget(self.filter_bar)
         layout.addWidget(self.problem)
