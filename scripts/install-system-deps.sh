@@ -4,7 +4,8 @@
 #   test:    runtime + a real Secret Service for the keyring tests (gnome-keyring, D-Bus),
 #            e2fsprogs and mount for the disk-image wipe test (loop-mounted ext4)
 #            and exiftool, the external judge of stripped copies (libimage-exiftool-perl),
-#            strace for the proof that the desktop app opens no network socket
+#            strace for the proof that the desktop app opens no network socket,
+#            xvfb for the X11 selection test (offscreen Qt has no selection)
 #   bench:   test + the tools the benchmarks compare against (age; sha256sum and shred from
 #            coreutils, tar: present on any Debian, listed so a trimmed image says so)
 # Uses apt-get as root, or through sudo. On other systems it says what to install.
@@ -13,7 +14,7 @@ what=${1:-runtime}
 
 runtime_pkgs=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
               libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0)
-test_pkgs=(gnome-keyring dbus-daemon libimage-exiftool-perl e2fsprogs mount strace)
+test_pkgs=(gnome-keyring dbus-daemon libimage-exiftool-perl e2fsprogs mount strace xvfb)
 bench_pkgs=(age coreutils tar)
 
 missing=()

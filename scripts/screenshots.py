@@ -11,6 +11,10 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.notebook import Notebook
 
 LANGUAGES = ("en", "fr", "ar")
 
@@ -30,12 +34,10 @@ def _isolate(root: Path) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-def _sample(app: object) -> int:
+def fill_sample(book: Notebook) -> int:
+    """Made-up incidents, a person and an intervention; the id of the incident to show."""
     from app.models import ConsentInput, IncidentInput, InterventionInput, PersonInput
-    from ui.app import CarnetApp
 
-    assert isinstance(app, CarnetApp) and app.notebook is not None
-    book = app.notebook
     for n in range(6):
         book.incidents.add(
             IncidentInput(
@@ -72,6 +74,8 @@ def main(out_dir: str) -> int:
 
         from tests.ui.app_driver import create_through_wizard, make_app, wait_until
         from ui.app import State
+        from ui.windows.recovery import RecoveryDialog
+        from ui.windows.settings import SettingsDialog
 
         qapp = QApplication.instance() or QApplication(sys.argv[:1])
         out = Path(out_dir)
@@ -102,7 +106,8 @@ def main(out_dir: str) -> int:
             shot(wizard, f"{language}-first-run-recovery-key")
             create_finish(app2, wizard)
             wait_until(lambda app2=app2: app2.state is State.UNLOCKED)
-            incident = _sample(app2)
+            assert app2.notebook is not None
+            incident = fill_sample(app2.notebook)
             window = app2.main_window
             assert window is not None
             window.incidents.refresh_and_select(incident)
@@ -111,10 +116,22 @@ def main(out_dir: str) -> int:
                 window.panel.setCurrentIndex(index)
                 qapp.processEvents()
                 shot(window, f"{language}-main-{index + 1}")
+            settings = SettingsDialog(app2.preferences, app2.screen_locks.availability(), window)
+            settings.show()
+            qapp.processEvents()
+            shot(settings, f"{language}-settings")
+            settings.close()
+            settings.deleteLater()
             app2.lock()
             wait_until(lambda app2=app2: app2.state is State.LOCKED)
             assert app2.unlock_window is not None
             shot(app2.unlock_window, f"{language}-unlock")
+            recovery = RecoveryDialog(app2.opener.min_passphrase_chars, False, app2.unlock_window)
+            recovery.show()
+            qapp.processEvents()
+            shot(recovery, f"{language}-recovery")
+            recovery.close()
+            recovery.deleteLater()
             for widget in QApplication.topLevelWidgets():
                 widget.close()
     return 0

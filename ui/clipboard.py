@@ -17,6 +17,15 @@ The reference is KeePassXC's src/gui/Clipboard.cpp. Unlike it, the clipboard and
 X11 selection each get their own QMimeData (Qt takes ownership of what it is given, so
 one object must not be handed over twice), and Carnet keeps no copy of the text to
 compare with, only a keyed hash of it.
+
+The X11 PRIMARY selection needs more than KeePassXC gives it. Selecting text in any of
+Carnet's fields (a name, a narrative) puts it there, no copy asked for, and any program
+of the session can read it with a middle click, after the lock as well. So, where the
+platform has a selection (X11; not Windows, macOS or offscreen): a selection Carnet's
+widgets make is marked like a copy (so a clipboard manager that keeps selections skips
+it), and the lock and quit clear the selection while Carnet still owns it
+(`ownsSelection()`: once another program selects something, it is theirs). The timer
+does not clear a selection the person is making; it clears only Carnet's own copies.
 """
 
 from __future__ import annotations
@@ -105,6 +114,7 @@ class SecretClipboard(QObject):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._on_timeout)
         self._clipboard.dataChanged.connect(self._on_changed)
+        self._clipboard.selectionChanged.connect(self._on_selection_changed)
 
     def set_delay_seconds(self, seconds: int) -> None:
         """Clear `seconds` after a copy; 0 means never by timer (lock and quit still do).
@@ -142,19 +152,17 @@ class SecretClipboard(QObject):
         return any(self._is_ours(mode) for mode in self._modes())
 
     def clear_now(self) -> None:
-        """Clear Carnet's copy now, wherever it still is; leave anything else alone."""
-        self._timer.stop()
-        if self._digest is None:
-            return
-        for mode in self._modes():
-            if self._is_ours(mode):
-                self._clipboard.clear(mode)
-        self._digest = None
+        """The lock and quit: clear Carnet's copy wherever it still is, and the X11
+        selection while Carnet owns it; leave anything else alone."""
+        self._clear_copies()
+        if self._clipboard.supportsSelection() and self._clipboard.ownsSelection():
+            self._clipboard.clear(QClipboard.Mode.Selection)
 
     def close(self) -> None:
         """Clear Carnet's copy and stop watching the clipboard (the app is quitting)."""
         self.clear_now()
         self._clipboard.dataChanged.disconnect(self._on_changed)
+        self._clipboard.selectionChanged.disconnect(self._on_selection_changed)
 
     # Internals --------------------------------------------------------------------------
 
@@ -178,17 +186,46 @@ class SecretClipboard(QObject):
     def _hash(self, text: str) -> bytes:
         return hmac.new(self._key, text.encode("utf-8", "surrogatepass"), hashlib.sha256).digest()
 
+    def _text_mime(self, mode: QClipboard.Mode) -> QMimeData | None:
+        """What `mode` holds when it holds text. PySide6 6.x loses a reference to None
+        each time mimeData() returns None (an empty clipboard, offscreen): enough calls
+        and Python aborts (none_dealloc). text() is asked first, which has no such bug."""
+        if not self._clipboard.text(mode):
+            return None
+        return self._clipboard.mimeData(mode)
+
     def _is_ours(self, mode: QClipboard.Mode) -> bool:
         if self._digest is None:
             return False
-        mime = self._clipboard.mimeData(mode)
+        mime = self._text_mime(mode)
         if mime is None or not mime.hasFormat(self._marker) or not mime.hasText():
             return False
         return hmac.compare_digest(self._hash(mime.text()), self._digest)
 
+    def _clear_copies(self) -> None:
+        self._timer.stop()
+        if self._digest is None:
+            return
+        for mode in self._modes():
+            if self._is_ours(mode):
+                self._clipboard.clear(mode)
+        self._digest = None
+
     @Slot()
     def _on_timeout(self) -> None:
-        self.clear_now()
+        self._clear_copies()
+
+    @Slot()
+    def _on_selection_changed(self) -> None:
+        """Text selected in one of Carnet's fields: marked, as a copy is (once marked,
+        the change it makes is not marked again)."""
+        board = self._clipboard
+        if not (board.supportsSelection() and board.ownsSelection()):
+            return
+        mime = self._text_mime(QClipboard.Mode.Selection)
+        if mime is None or not mime.hasText() or mime.hasFormat(self._marker):
+            return
+        board.setMimeData(secret_mime_data(mime.text()), QClipboard.Mode.Selection)
 
     @Slot()
     def _on_changed(self) -> None:
@@ -197,7 +234,7 @@ class SecretClipboard(QObject):
         it would otherwise stay there, unmarked, after the lock. A change counts as
         Carnet's when Qt says this process owns the clipboard, or when one of Carnet's
         windows has the focus (platforms that cannot tell, such as offscreen)."""
-        mime = self._clipboard.mimeData(QClipboard.Mode.Clipboard)
+        mime = self._text_mime(QClipboard.Mode.Clipboard)
         if mime is None or not mime.hasText() or mime.hasFormat(self._marker):
             return
         if self._clipboard.ownsClipboard() or QGuiApplication.focusWindow() is not None:

@@ -100,20 +100,20 @@
         <translation>الانتهاك</translation>
     </message>
     <message>
-        <source>From (YYYY-MM-DD)</source>
-        <translation>من (YYYY-MM-DD)</translation>
-    </message>
-    <message>
         <source>From date</source>
         <translation>تاريخ البداية</translation>
     </message>
     <message>
-        <source>To (YYYY-MM-DD)</source>
-        <translation>إلى (YYYY-MM-DD)</translation>
-    </message>
-    <message>
         <source>To date</source>
         <translation>تاريخ النهاية</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>من</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>إلى</translation>
     </message>
     <message>
         <source>Search problem</source>
@@ -126,6 +126,10 @@
     <message>
         <source>{name}: any</source>
         <translation>{name}: الكل</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD</source>
+        <translation>YYYY-MM-DD</translation>
     </message>
     <message>
         <source>Incident</source>

@@ -100,20 +100,20 @@
         <translation>Violación de derechos</translation>
     </message>
     <message>
-        <source>From (YYYY-MM-DD)</source>
-        <translation>Desde (AAAA-MM-DD)</translation>
-    </message>
-    <message>
         <source>From date</source>
         <translation>Fecha inicial</translation>
     </message>
     <message>
-        <source>To (YYYY-MM-DD)</source>
-        <translation>Hasta (AAAA-MM-DD)</translation>
-    </message>
-    <message>
         <source>To date</source>
         <translation>Fecha final</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Desde</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>Hasta</translation>
     </message>
     <message>
         <source>Search problem</source>
@@ -126,6 +126,10 @@
     <message>
         <source>{name}: any</source>
         <translation>{name}: cualquiera</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD</source>
+        <translation>AAAA-MM-DD</translation>
     </message>
     <message>
         <source>Incident</source>

@@ -100,20 +100,20 @@
         <translation>Violation</translation>
     </message>
     <message>
-        <source>From (YYYY-MM-DD)</source>
-        <translation>Du (AAAA-MM-JJ)</translation>
-    </message>
-    <message>
         <source>From date</source>
         <translation>Date de début</translation>
     </message>
     <message>
-        <source>To (YYYY-MM-DD)</source>
-        <translation>Au (AAAA-MM-JJ)</translation>
-    </message>
-    <message>
         <source>To date</source>
         <translation>Date de fin</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Du</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>Au</translation>
     </message>
     <message>
         <source>Search problem</source>
@@ -126,6 +126,10 @@
     <message>
         <source>{name}: any</source>
         <translation>{name}&#xa0;: indifférent</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD</source>
+        <translation>AAAA-MM-JJ</translation>
     </message>
     <message>
         <source>Incident</source>

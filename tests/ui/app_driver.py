@@ -35,13 +35,21 @@ def wait_until(condition: object, timeout_ms: int = 30_000) -> None:
 
 
 def make_app(
-    root: Path, language: str = "en", screen_locks: ScreenLockListener | None = None
+    root: Path,
+    language: str = "en",
+    screen_locks: ScreenLockListener | None = None,
+    *,
+    vault: Path | None = None,
+    preferences: Path | None = None,
 ) -> CarnetApp:
+    """The app on `root`/vault and `root`/preferences.json, or on the paths given (the
+    no-trace journey uses the real default locations inside its private HOME)."""
     keep_qt_settings_off_disk()
     qapp = QApplication.instance()
     assert isinstance(qapp, QApplication)
-    opener = NotebookOpener(VaultPaths(root / "vault"), NoDeviceShares(), "interactive")
-    prefs = root / "preferences.json"
+    vault_dir = vault if vault is not None else root / "vault"
+    opener = NotebookOpener(VaultPaths(vault_dir), NoDeviceShares(), "interactive")
+    prefs = preferences if preferences is not None else root / "preferences.json"
     if language != "en":
         prefs.write_text(f'{{"language": "{language}"}}', encoding="utf-8")
     return CarnetApp(
@@ -73,12 +81,17 @@ def create_through_wizard(
     wizard.next()  # starts the creation in a worker
     wait_until(lambda: wizard.currentPage() is wizard.key_page)
     if finish:
-        key_page = wizard.key_page
-        group = key_page.key.text().split("-")[key_page._asked]
-        QTest.keyClicks(key_page.confirm, group)
-        wizard.button(QWizard.WizardButton.FinishButton).click()
-        wait_until(lambda: app.state is State.UNLOCKED)
+        confirm_recovery_key(app, wizard)
     return wizard
+
+
+def confirm_recovery_key(app: CarnetApp, wizard: FirstRunWizard) -> None:
+    """Retype the group the key page asks for, press Finish, wait for the main window."""
+    key_page = wizard.key_page
+    group = key_page.key.text().split("-")[key_page._asked]
+    QTest.keyClicks(key_page.confirm, group)
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    wait_until(lambda: app.state is State.UNLOCKED)
 
 
 def unlock_with(app: CarnetApp, passphrase: str) -> UnlockWindow:

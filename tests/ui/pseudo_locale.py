@@ -18,9 +18,14 @@ _ACCENTED = str.maketrans("aeiouAEIOUcnCN", "àéîõüÀÉÎÕÜçñÇÑ")
 
 
 def stretch(text: str) -> str:
+    """The padding of a long string comes in words of up to eight, as real languages'
+    words do: one 70-character word would make any wrapped label look clipped."""
     parts = _PLACEHOLDER.split(text)
     out = "".join(p if _PLACEHOLDER.fullmatch(p) else p.translate(_ACCENTED) for p in parts)
-    return f"[{out}{'~' * max(2, len(text) * 2 // 5)}]"
+    padding = "~" * max(2, len(text) * 2 // 5)
+    if " " in text:
+        padding = " ".join(padding[i : i + 8] for i in range(0, len(padding), 8))
+    return f"[{out}{padding}]"
 
 
 def _tool(name: str) -> str:

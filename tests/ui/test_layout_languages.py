@@ -12,10 +12,16 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
+from app.models import IncidentInput
+from app.preferences import Preferences
 from tests.ui import pseudo_locale
+from ui.context import UiContext
 from ui.i18n import TRANSLATIONS_DIR, Translations
+from ui.locking import Availability
 from ui.windows.first_run import FirstRunWizard
+from ui.windows.main_window import MainWindow
 from ui.windows.recovery import RecoveryDialog
+from ui.windows.settings import SettingsDialog
 from ui.windows.unlock import UnlockWindow
 
 
@@ -88,6 +94,58 @@ def test_no_clipped_text_in_the_pseudo_language(
         else:
             assert clipped(window) == [], type(window).__name__
         window.close()
+
+
+def _incident(ctx: UiContext) -> int:
+    return ctx.notebook.incidents.add(
+        IncidentInput(
+            title="Journalist detained at the northern checkpoint",
+            date="2026-11",
+            country="CD",
+            violations=("arbitrary-detention",),
+            status="verified",
+        )
+    )
+
+
+@pytest.mark.parametrize("size", [(1180, 720), (1024, 700)])
+def test_no_clipped_text_in_the_main_window(
+    ui_ctx: UiContext,
+    translations: Translations,
+    pseudo_dir: Path,
+    size: tuple[int, int],
+) -> None:
+    """The main window at its default size and at 1024x700, an incident open, every tab
+    of the incident panel in turn."""
+    incident = _incident(ui_ctx)
+    translations._directory = pseudo_dir
+    translations.apply("xx")
+    window = MainWindow(ui_ctx)
+    window.resize(*size)
+    window.show()
+    window.incidents.refresh_and_select(incident)
+    window.panel.show_incident(incident)
+    assert window.width() <= size[0]  # nothing forces the window wider than the screen
+    for index in range(window.panel.count()):
+        window.panel.setCurrentIndex(index)
+        QApplication.processEvents()
+        assert clipped(window) == [], window.panel.tabText(index)
+    window.close()
+
+
+def test_no_clipped_text_in_settings_and_recovery(
+    qtbot: object, translations: Translations, pseudo_dir: Path
+) -> None:
+    translations._directory = pseudo_dir
+    translations.apply("xx")
+    for available in (True, False):
+        settings = SettingsDialog(Preferences(), Availability(available, available), None)
+        recovery = RecoveryDialog(8, not available, None)
+        for window in (settings, recovery):
+            window.show()
+            QApplication.processEvents()
+            assert clipped(window) == [], type(window).__name__
+            window.close()
 
 
 def test_arabic_lays_out_right_to_left(qtbot: object, translations: Translations) -> None:

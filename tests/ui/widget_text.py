@@ -92,8 +92,9 @@ def _live_models() -> Iterator[QAbstractItemModel]:
                 yield child
 
 
-def accessible_text(widget: QWidget) -> list[str]:
-    """The accessibility tree under a window, as a screen reader would read it."""
+def accessible_text(widget: QObject) -> list[str]:
+    """The accessibility tree under a window (or the whole application's, given the
+    QApplication), as a screen reader would read it."""
     root = QAccessible.queryAccessibleInterface(widget)
     texts: list[str] = []
     stack = [root] if root is not None else []

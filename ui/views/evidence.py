@@ -31,6 +31,7 @@ from ui.errors import message_for
 from ui.i18n import ui_text as _t
 from ui.models.attachments import AttachmentsModel
 from ui.views.evidence_text import result_line
+from ui.widgets.flow_layout import FlowLayout
 from ui.workers import Worker
 
 PREVIEW_CAP = 64 * 1024 * 1024
@@ -76,7 +77,9 @@ class EvidenceView(QWidget):
         self.preview.setAccessibleName(_t("Preview"))
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setMinimumSize(PREVIEW_SIZE // 2, PREVIEW_SIZE // 2)
-        buttons = QHBoxLayout()
+        # The buttons wrap onto a second line rather than widen the window (French).
+        button_bar = QWidget(self)
+        buttons = FlowLayout(button_bar)
         for button in (
             self.attach_button,
             self.attach_delete_button,
@@ -85,7 +88,6 @@ class EvidenceView(QWidget):
             self.delete_button,
         ):
             buttons.addWidget(button)
-        buttons.addStretch(1)
         middle = QHBoxLayout()
         middle.addWidget(self.table, 3)
         middle.addWidget(self.preview, 2)
@@ -93,7 +95,7 @@ class EvidenceView(QWidget):
         progress_row.addWidget(self.bar, 1)
         progress_row.addWidget(self.cancel_button)
         layout = QVBoxLayout(self)
-        layout.addLayout(buttons)
+        layout.addWidget(button_bar)
         layout.addLayout(middle, 1)
         layout.addLayout(progress_row)
         layout.addWidget(self.results)

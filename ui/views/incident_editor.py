@@ -9,6 +9,8 @@ typing it back is not "unsaved".
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -33,6 +35,17 @@ from ui.widgets.vocab import CheckList, VocabCombo
 
 _EMPTY = IncidentInput(title="")
 _State = tuple[object, ...]
+
+
+@dataclass(frozen=True, repr=False)
+class EditorDraft:
+    """An unsaved form, in codes rather than labels, so that a form rebuilt in another
+    language (the main window's language change) gets it back as typed."""
+
+    incident_id: int | None
+    data: IncidentInput
+    coordinates: str  # as typed: it may not parse yet
+    tags: str  # as typed
 
 
 def _coordinates_text(value: tuple[float, float] | None) -> str:
@@ -173,6 +186,34 @@ class IncidentEditor(QWidget):
 
     def has_unsaved_changes(self) -> bool:
         return self._editing and self._state() != self._loaded
+
+    def draft(self) -> EditorDraft | None:
+        """The unsaved changes, or None when there are none."""
+        if not self.has_unsaved_changes():
+            return None
+        data = IncidentInput(
+            title=self.title.text(),
+            narrative=self.narrative.toPlainText(),
+            date=self.date.text(),
+            location=self.location.text(),
+            country=self.country.code(),
+            violations=self.violations.codes(),
+            status=self.status.code() or "",
+            sensitivity=self.sensitivity.code() or "",
+        )
+        return EditorDraft(self._incident_id, data, self.coordinates.text(), self.tags.text())
+
+    def restore_draft(self, draft: EditorDraft) -> None:
+        """Put a draft back over the incident it was made on (shown first by the caller,
+        or a new one): the form is then unsaved again, compared with what is stored."""
+        if draft.incident_id is None:
+            self.new_incident()
+        elif draft.incident_id != self._incident_id:
+            self.show_incident(draft.incident_id)
+        self._fill(draft.data)
+        self.tags.setText(draft.tags)
+        self.coordinates.setText(draft.coordinates)
+        self._update_buttons()
 
     def discard(self) -> None:
         """Back to what was last loaded or saved (an empty form for a new incident)."""

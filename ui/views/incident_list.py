@@ -8,11 +8,13 @@ was.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QGridLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -28,8 +30,25 @@ from ui.context import UiContext
 from ui.errors import message_for
 from ui.i18n import ui_text as _t
 from ui.models.incident_list import IncidentListModel
+from ui.widgets.flow_layout import FlowLayout
 
 SEARCH_DELAY_MS = 150
+TITLE_COLUMN = 1
+MARGIN = 6
+
+
+@dataclass(frozen=True, repr=False)
+class ListState:
+    """What the person set in the list (search, filters, sort, selection): handed from
+    the old list to the new one when the views are rebuilt in another language."""
+
+    search: str
+    date_from: str
+    date_to: str
+    codes: tuple[str | None, str | None, str | None]  # violation, status, country
+    sort_column: int
+    sort_order: Qt.SortOrder
+    chosen: int | None
 
 
 class IncidentListView(QWidget):
@@ -38,6 +57,7 @@ class IncidentListView(QWidget):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self._selecting = False
         language = ctx.vocabulary_language
         vocab = vocabularies()
         self.search = QLineEdit(self)
@@ -47,16 +67,15 @@ class IncidentListView(QWidget):
         self.violation = self._combo(_t("Violation"), vocab.violations, language)
         self.status = self._combo(_t("Status"), vocab.statuses, language)
         self.country = self._combo(_t("Country"), vocab.countries, language)
-        self.date_from = QLineEdit(self)
-        self.date_from.setPlaceholderText(_t("From (YYYY-MM-DD)"))
-        self.date_from.setAccessibleName(_t("From date"))
-        self.date_to = QLineEdit(self)
-        self.date_to.setPlaceholderText(_t("To (YYYY-MM-DD)"))
-        self.date_to.setAccessibleName(_t("To date"))
+        self.date_from = self._date_field(_t("From date"))
+        self.date_to = self._date_field(_t("To date"))
+        self.from_label = self._date_label(_t("From"), self.date_from)
+        self.to_label = self._date_label(_t("To"), self.date_to)
         self.problem = QLabel("", self)
         self.problem.setTextFormat(Qt.TextFormat.PlainText)
         self.problem.setWordWrap(True)
         self.problem.setAccessibleName(_t("Search problem"))
+        self.problem.hide()
 
         self.model = IncidentListModel(ctx.notebook.lister, language)
         self.table = QTableView(self)
@@ -66,23 +85,32 @@ class IncidentListView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(TITLE_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setSortIndicator(0, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)  # after the indicator: one sort, newest first
         self.table.selectionModel().selectionChanged.connect(self._selected)
 
-        filters = QGridLayout()
-        filters.addWidget(self.violation, 0, 0)
-        filters.addWidget(self.status, 0, 1)
-        filters.addWidget(self.country, 1, 0)
-        dates = QGridLayout()
-        dates.addWidget(self.date_from, 0, 0)
-        dates.addWidget(self.date_to, 0, 1)
-        filters.addLayout(dates, 1, 1)
+        # One item per filter, wrapping onto a new line rather than clipping; the two
+        # dates stay together, each behind its label.
+        self.filter_bar = QWidget(self)
+        dates = QWidget(self.filter_bar)
+        dates_row = QHBoxLayout(dates)
+        dates_row.setContentsMargins(0, 0, 0, 0)
+        dates_row.addWidget(self.from_label)
+        dates_row.addWidget(self.date_from)
+        dates_row.addWidget(self.to_label)
+        dates_row.addWidget(self.date_to)
+        flow = FlowLayout(self.filter_bar)
+        for widget in (self.violation, self.status, self.country, dates):
+            flow.addWidget(widget)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(MARGIN, 0, MARGIN, 0)  # off the window edge, either side
         layout.addWidget(self.search)
-        layout.addLayout(filters)
+        layout.addWidget(self.filter_bar)
         layout.addWidget(self.problem)
         layout.addWidget(self.table, 1)
 
@@ -97,12 +125,65 @@ class IncidentListView(QWidget):
         self.apply_filter()
 
     def _combo(self, name: str, vocab: Vocabulary, language: str) -> QComboBox:
+        """As wide as its "any" entry, not as its longest term (a country's name would
+        take the whole bar); the list that drops down is as wide as the longest term."""
         combo = QComboBox(self)
         combo.setAccessibleName(name)
-        combo.addItem(_t("{name}: any").format(name=name), None)
+        anything = _t("{name}: any").format(name=name)
+        combo.addItem(anything, None)
         for term in vocab.terms:
             combo.addItem(term.label(language), term.code)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(len(anything))
+        view = combo.view()
+        view.setMinimumWidth(
+            view.sizeHintForColumn(0) + view.verticalScrollBar().sizeHint().width()
+        )
         return combo
+
+    def _date_field(self, name: str) -> QLineEdit:
+        field = QLineEdit(self)
+        field.setAccessibleName(name)
+        field.setPlaceholderText(_t("YYYY-MM-DD"))
+        sample = max(field.placeholderText(), "0000-00-00", key=len) + "00"
+        field.setMinimumWidth(field.fontMetrics().horizontalAdvance(sample))
+        field.setMaximumWidth(field.minimumWidth() * 2)
+        return field
+
+    def _date_label(self, text: str, buddy: QLineEdit) -> QLabel:
+        label = QLabel(text, self)
+        label.setBuddy(buddy)
+        return label
+
+    def state(self) -> ListState:
+        header = self.table.horizontalHeader()
+        return ListState(
+            self.search.text(),
+            self.date_from.text(),
+            self.date_to.text(),
+            (self.violation.currentData(), self.status.currentData(), self.country.currentData()),
+            header.sortIndicatorSection(),
+            header.sortIndicatorOrder(),
+            self.chosen_id(),
+        )
+
+    def restore(self, state: ListState) -> None:
+        """Set what `state` holds, run the query once and select the incident again,
+        without announcing the choice (the panel is given it by the caller)."""
+        combos = (self.violation, self.status, self.country)
+        for widget in (self.search, self.date_from, self.date_to, *combos):
+            widget.blockSignals(True)
+        self.search.setText(state.search)
+        self.date_from.setText(state.date_from)
+        self.date_to.setText(state.date_to)
+        for combo, code in zip(combos, state.codes, strict=True):
+            combo.setCurrentIndex(max(0, combo.findData(code)))
+        for widget in (self.search, self.date_from, self.date_to, *combos):
+            widget.blockSignals(False)
+        self.table.horizontalHeader().setSortIndicator(state.sort_column, state.sort_order)
+        self.apply_filter()
+        if state.chosen is not None:
+            self.select(state.chosen)
 
     def current_filter(self) -> IncidentFilter:
         return IncidentFilter(
@@ -119,8 +200,10 @@ class IncidentListView(QWidget):
             self.model.set_filter(self.current_filter())
         except CarnetError as exc:
             self.problem.setText(message_for(exc))
+            self.problem.show()
             return
         self.problem.setText("")
+        self.problem.hide()
 
     def refresh(self) -> None:
         chosen = self.chosen_id()
@@ -133,18 +216,23 @@ class IncidentListView(QWidget):
         self.select(incident_id)
 
     def select(self, incident_id: int) -> None:
+        # A selection made here is not the person choosing: the panel keeps what it
+        # shows (blocking the table's signals would not do: the selection model emits).
         row = self.model.row_of(incident_id)
         if row is not None:
-            self.table.blockSignals(True)
-            self.table.selectRow(row)
-            self.table.blockSignals(False)
+            self._selecting = True
+            try:
+                self.table.selectRow(row)
+            finally:
+                self._selecting = False
 
     def chosen_id(self) -> int | None:
         rows = self.table.selectionModel().selectedRows()
         return self.model.incident_id(rows[0].row()) if rows else None
 
     def _selected(self, _new: QItemSelection, _old: QItemSelection) -> None:
-        self.incident_chosen.emit(self.chosen_id())
+        if not self._selecting:
+            self.incident_chosen.emit(self.chosen_id())
 
     def current_index(self) -> QModelIndex:
         return self.table.currentIndex()
