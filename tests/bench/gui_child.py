@@ -139,8 +139,9 @@ def _shield_none() -> bool:
     returning void (setEnabled, setVisible, setCheckState...: -1 each, measured), so a
     session that opens a few hundred incidents aborts with "deallocating None". Python
     3.12 made None immortal, which hides the bug there. So that the stall scenarios can
-    run to the end, the child adds 2**40 references to None, True and False (Python < 3.12 only), and the
-    parent prints that it did: the app itself, as pinned, still crashes (reported).
+    run to the end, the child adds 2**40 references to None, True and False (Python < 3.12
+    only; bool-returning methods drop True/False too), and the parent prints that it did:
+    the app itself, as pinned, still crashes.
     """
     if sys.version_info >= (3, 12):
         return False
