@@ -172,7 +172,10 @@ def _scroll(window: Any) -> Iterator[Step]:
         yield None
         if model.rowCount() == before:
             # The view fetches when the scroll bar reaches the bottom; give it one turn.
-            yield lambda before=before: model.rowCount() > before or not model.canFetchMore()
+            def grown(before: int = before) -> bool:
+                return bool(model.rowCount() > before or not model.canFetchMore())
+
+            yield grown
     yield 0.1
 
 
@@ -187,7 +190,7 @@ def _search(window: Any, word: str) -> Iterator[Step]:
     box = window.incidents.search
     box.setFocus()
     for letter in word:
-        QTest.keyClick(box, letter)
+        QTest.keyClicks(box, letter)
         yield TYPING_DELAY_S
     yield 0.4
 
