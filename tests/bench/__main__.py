@@ -1,10 +1,10 @@
 """`python -m tests.bench [NAME...] [--quick] [--rounds N] [--diagnose]`.
 
-NAME is unlock, duress, insert, search, list, intake, export or wipe. Runs the chosen benchmarks
-(all by default) in one scratch folder, prints a table per benchmark and writes every
+NAME is unlock, duress, insert, search, list, gui, intake, export or wipe. Runs the chosen
+benchmarks (all by default) in one scratch folder, prints a table per benchmark and writes every
 figure to bench-results/bench-YYYYmmdd-HHMMSS.json. Each benchmark keeps its files in its
 own subfolder, removed when it ends, so none can trip over another's; only the 100k
-vault and its plain SQLite twin, shared by insert, search and list, live in the run folder
+vault and its plain SQLite twin, shared by insert, search, list and gui, live in the run folder
 itself. wipe builds a 10 GiB vault (256 MiB with --quick) and needs that much free disk
 plus 2 GiB. The whole scratch folder (encrypted vaults, the synthetic plain SQLite
 file) is deleted at the end, also on Ctrl-C or SIGTERM.
@@ -21,12 +21,12 @@ import time
 from types import FrameType
 from typing import Any
 
-from tests.bench import duress, export, insert, intake, listing, search, unlock, wipe
+from tests.bench import duress, export, gui, insert, intake, listing, search, unlock, wipe
 from tests.bench.common import RESULTS_DIR, Workspace, say, table, versions
 
-BENCHMARKS = ("unlock", "duress", "insert", "search", "list", "intake", "export", "wipe")
-FULL = {"count": 100_000, "batch": 10_000, "cli": 10_000, "rounds": 3}
-QUICK = {"count": 20_000, "batch": 10_000, "cli": 2_000, "rounds": 2}
+BENCHMARKS = ("unlock", "duress", "insert", "search", "list", "gui", "intake", "export", "wipe")
+FULL = {"count": 100_000, "batch": 10_000, "cli": 10_000, "rounds": 3, "gui_rounds": 10}
+QUICK = {"count": 20_000, "batch": 10_000, "cli": 2_000, "rounds": 2, "gui_rounds": 5}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
             )
         if "list" in chosen:
             report["list"] = listing.run(ws, sizes["count"], sizes["batch"])
+        if "gui" in chosen:
+            report["gui"] = gui.run(ws, sizes["count"], sizes["batch"], sizes["gui_rounds"])
         if "intake" in chosen:
             report["intake"] = intake.run(ws)
         if "export" in chosen:
