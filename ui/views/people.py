@@ -73,6 +73,9 @@ class PeopleView(QWidget):
         top.addStretch(1)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
+        # The fields inside take the focus (the area scrolls to them): no extra tab stop.
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        scroll.setAccessibleName(_t("Person and consent"))
         holder = QWidget(scroll)
         inner = QVBoxLayout(holder)
         inner.addWidget(self.empty_note)

@@ -78,12 +78,14 @@ class PersonLinkForm(QWidget):
         )
         for first, second in itertools.pairwise(order):
             QWidget.setTabOrder(first, second)
+        # Signal to signal, never a Python emit() per keystroke (see ConsentFields).
         self.person.currentIndexChanged.connect(self._person_chosen)
-        self.name.textEdited.connect(lambda _text: self.edited.emit())
-        self.notes.textChanged.connect(self.edited.emit)
-        self.kind.currentIndexChanged.connect(lambda _i: self.edited.emit())
-        self.role.currentIndexChanged.connect(lambda _i: self.edited.emit())
-        self.consent.edited.connect(self.edited.emit)
+        self.person.currentIndexChanged.connect(self.edited)
+        self.name.textEdited.connect(self.edited)
+        self.notes.textChanged.connect(self.edited)
+        self.kind.currentIndexChanged.connect(self.edited)
+        self.role.currentIndexChanged.connect(self.edited)
+        self.consent.edited.connect(self.edited)
 
     # -- filling ---------------------------------------------------------------------
     def new_link(self, people: Sequence[Person]) -> None:
@@ -127,7 +129,6 @@ class PersonLinkForm(QWidget):
     def _person_chosen(self, _index: int) -> None:
         person = self._people.get(self.person_id() or _NEW)
         self._fill_person(person.to_input() if person else PersonInput(name=""))
-        self.edited.emit()
 
     def _fill_person(self, data: PersonInput) -> None:
         self.name.setText(data.name)
