@@ -94,3 +94,18 @@ class ConsentFields(QWidget):
         self.organisations.setText(join_list(consent.organisations))
         self.date.setText(consent.date or "")
         self.note.setPlainText(consent.note)
+
+
+def set_enabled(widget: QWidget, enabled: bool) -> None:
+    """setEnabled only when it changes. Views refresh their buttons on every keystroke,
+    and PySide6 6.12 under Python 3.11 drops a reference to None on each call of a
+    void method: calls that change nothing are not made."""
+    # The widget's own setting, whatever its parents' (isEnabled() includes theirs).
+    if widget.testAttribute(Qt.WidgetAttribute.WA_ForceDisabled) == enabled:
+        widget.setEnabled(enabled)
+
+
+def set_shown(widget: QWidget, shown: bool) -> None:
+    """setVisible only when it changes (see set_enabled)."""
+    if widget.isHidden() == shown:
+        widget.setVisible(shown)

@@ -34,7 +34,7 @@ from ui.context import UiContext
 from ui.errors import message_for
 from ui.i18n import ui_text as _t
 from ui.models.interventions import InterventionsModel
-from ui.views.forms import day_help, plain_label
+from ui.views.forms import day_help, plain_label, set_enabled, set_shown
 from ui.widgets.suggesting_line import SuggestingLineEdit
 from ui.widgets.vocab import VocabCombo
 
@@ -318,10 +318,10 @@ class InterventionsView(QWidget):
 
     def _update_buttons(self) -> None:
         open_incident = self._incident_id is not None
-        self.add_button.setEnabled(open_incident)
-        self.delete_button.setEnabled(open_incident and self.current() is not None)
-        self.form.setEnabled(self._editing)
-        self.form.setVisible(self._editing)
-        self.empty_note.setVisible(open_incident and not self._editing)
-        self.save_button.setEnabled(self._editing)
-        self.revert_button.setEnabled(self.has_unsaved_changes())
+        set_enabled(self.add_button, open_incident)
+        set_enabled(self.delete_button, open_incident and self.current() is not None)
+        set_enabled(self.form, self._editing)
+        set_shown(self.form, self._editing)
+        set_shown(self.empty_note, open_incident and not self._editing)
+        set_enabled(self.save_button, self._editing)
+        set_enabled(self.revert_button, self.has_unsaved_changes())

@@ -32,7 +32,7 @@ from ui.context import UiContext
 from ui.errors import message_for
 from ui.i18n import ui_text as _t
 from ui.models.people import PersonLinksModel
-from ui.views.forms import plain_label
+from ui.views.forms import plain_label, set_enabled, set_shown
 from ui.views.person_link_form import PersonLinkForm
 
 
@@ -303,10 +303,10 @@ class PeopleView(QWidget):
 
     def _update_buttons(self) -> None:
         open_incident = self._incident_id is not None
-        self.add_button.setEnabled(open_incident)
-        self.unlink_button.setEnabled(open_incident and self.current() is not None)
-        self.form.setEnabled(self._editing)
-        self.form.setVisible(self._editing)
-        self.empty_note.setVisible(open_incident and not self._editing)
-        self.save_button.setEnabled(self._editing)
-        self.revert_button.setEnabled(self.has_unsaved_changes())
+        set_enabled(self.add_button, open_incident)
+        set_enabled(self.unlink_button, open_incident and self.current() is not None)
+        set_enabled(self.form, self._editing)
+        set_shown(self.form, self._editing)
+        set_shown(self.empty_note, open_incident and not self._editing)
+        set_enabled(self.save_button, self._editing)
+        set_enabled(self.revert_button, self.has_unsaved_changes())
