@@ -91,7 +91,7 @@ class InterventionsView(QWidget):
         form.addRow(_t("A&ctor"), self.actor)
         form.addRow(_t("&Kind"), self.kind)
         form.addRow(_t("S&tatus"), self.status)
-        form.addRow(_t("Da&te"), self.date)
+        form.addRow(_t("Dat&e"), self.date)
         form.addRow("", plain_label(day_help(), self.form))
         form.addRow(_t("&Notes"), self.notes)
         self.empty_note = plain_label(_t("Choose an intervention in the list, or add one."), self)

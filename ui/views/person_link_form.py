@@ -63,7 +63,7 @@ class PersonLinkForm(QWidget):
         form.addRow(_t("&Kind"), self.kind)
         form.addRow(_t("Notes about the person"), self.notes)
         form.addRow("", self.shared_note)
-        form.addRow(_t("&Role"), self.role)
+        form.addRow(_t("Ro&le"), self.role)
         form.addRow(self.consent)
         order: Sequence[QWidget] = (
             self.person,
