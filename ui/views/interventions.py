@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import CarnetError
 from app.models import Intervention, InterventionInput
 from app.vocabulary import vocabularies
 from ui.context import UiContext
@@ -215,7 +214,7 @@ class InterventionsView(QWidget):
     def _show_intervention(self, intervention_id: int) -> None:
         try:
             item = self._ctx.notebook.interventions.get(intervention_id)
-        except CarnetError as exc:
+        except Exception as exc:  # message_for never shows what it does not know
             self._ctx.dialogs.warn(self, message_for(exc))
             self.refresh()
             self._show_nothing()
@@ -290,7 +289,7 @@ class InterventionsView(QWidget):
                 saved = service.add(incident_id, data)
             else:
                 saved = service.update(self._intervention_id, data).id
-        except CarnetError as exc:
+        except Exception as exc:  # message_for never shows what it does not know
             self._ctx.dialogs.warn(self, message_for(exc))
             return False
         self.refresh()
@@ -307,7 +306,7 @@ class InterventionsView(QWidget):
             return False
         try:
             self._ctx.notebook.interventions.delete(item.id)
-        except CarnetError as exc:
+        except Exception as exc:  # message_for never shows what it does not know
             self._ctx.dialogs.warn(self, message_for(exc))
             return False
         finally:

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 
 from app import validation
 from app.clock import today_utc
-from app.errors import CarnetError
 from app.models import PersonLink
 from app.vocabulary import vocabularies
 from ui.context import UiContext
@@ -151,7 +150,7 @@ class PeopleView(QWidget):
             return
         try:
             people = self._ctx.notebook.people.list_by_name()
-        except CarnetError as exc:
+        except Exception as exc:  # message_for never shows what it does not know
             self._ctx.dialogs.warn(self, message_for(exc))
             return
         self._link_id, self._editing = None, True
@@ -177,7 +176,7 @@ class PeopleView(QWidget):
         try:
             link = people.get_link(link_id)
             person = people.get(link.person_id)
-        except CarnetError as exc:
+        except Exception as exc:  # message_for never shows what it does not know
             self._ctx.dialogs.warn(self, message_for(exc))
             self.refresh()
             self._show_nothing()
@@ -250,7 +249,7 @@ class PeopleView(QWidget):
                     link_id = people.link(incident_id, person_id, role, consent)
                 else:
                     link_id = people.update_link(self._link_id, role=role, consent=consent).id
-        except CarnetError as exc:
+        except Exception as exc:  # message_for never shows what it does not know
             self._ctx.dialogs.warn(self, message_for(exc))
             return False
         self.refresh()
@@ -292,7 +291,7 @@ class PeopleView(QWidget):
             return False
         try:
             self._ctx.notebook.people.unlink(link.id)
-        except CarnetError as exc:
+        except Exception as exc:  # message_for never shows what it does not know
             self._ctx.dialogs.warn(self, message_for(exc))
             return False
         finally:
