@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFormLayout
 from pytestqt.qtbot import QtBot
 
@@ -89,3 +90,11 @@ def test_arabic_lays_the_forms_out_right_to_left(
     QApplication.processEvents()
     assert view.add_button.x() > view.delete_button.x()
     assert view.kind.currentText() == "أخرى"  # "other", the default kind
+    QTest.keyClicks(view.actor, "OMCT")
+    assert view.save()
+    # The saved row is the table's current one, right to left too.
+    saved = view.current()
+    assert saved is not None and saved.actor == "OMCT"
+    assert view.delete_button.isEnabled()
+    view.select_row(0)
+    assert view.actor.text() == "Front Line Defenders"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -110,7 +110,7 @@ class InterventionsView(QWidget):
         lower_layout.setContentsMargins(0, 0, 0, 0)
         self.empty_note.setParent(lower)
         self.form.setParent(lower)
-        lower_layout.addWidget(self.empty_note)
+        lower_layout.addWidget(self.empty_note, 0, Qt.AlignmentFlag.AlignTop)
         lower_layout.addWidget(self.form, 1)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.table)
@@ -189,6 +189,17 @@ class InterventionsView(QWidget):
         index = self.table.currentIndex()
         return self.model.intervention(index.row()) if index.isValid() else None
 
+    def select_row(self, row: int) -> None:
+        """Make a row current and selected, as a click does. (QTableView.selectRow
+        picks the column at the viewport's far edge in right-to-left layouts, where
+        there can be none, and then selects nothing.)"""
+        index = self.model.index(row, 0)
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.selectionModel().setCurrentIndex(index, flags)
+
     # -- the form --------------------------------------------------------------------
     def add_intervention(self) -> None:
         if self._incident_id is None or not self._may_leave():
@@ -245,7 +256,7 @@ class InterventionsView(QWidget):
             for row in range(self.model.rowCount()):
                 item = self.model.intervention(row)
                 if item is not None and item.id == intervention_id:
-                    self.table.selectRow(row)
+                    self.select_row(row)
                     return
             self.table.clearSelection()
             self.table.setCurrentIndex(QModelIndex())

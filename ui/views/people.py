@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -143,6 +143,17 @@ class PeopleView(QWidget):
         index = self.table.currentIndex()
         return self.model.link(index.row()) if index.isValid() else None
 
+    def select_row(self, row: int) -> None:
+        """Make a row current and selected, as a click does. (QTableView.selectRow
+        picks the column at the viewport's far edge in right-to-left layouts, where
+        there can be none, and then selects nothing.)"""
+        index = self.model.index(row, 0)
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.selectionModel().setCurrentIndex(index, flags)
+
     # -- the form --------------------------------------------------------------------
     def add_link(self) -> None:
         """An empty form: Save adds the person (or links the one chosen)."""
@@ -208,7 +219,7 @@ class PeopleView(QWidget):
             for row in range(self.model.rowCount()):
                 link = self.model.link(row)
                 if link is not None and link.id == link_id:
-                    self.table.selectRow(row)
+                    self.select_row(row)
                     return
             self.table.clearSelection()
             self.table.setCurrentIndex(QModelIndex())
