@@ -84,6 +84,8 @@ def test_arabic_lays_the_forms_out_right_to_left(
     assert label is not None and label.x() > form.name.x()  # the label on the right
     assert form.role.itemText(0) == "ضحية"
     assert panel.tabText(1) == "الأشخاص"
+    # Latin-script organisations stay one piece inside the Arabic sentence.
+    assert "\u2068OMCT, FIDH\u2069" in str(people.model.index(0, 3).data())
     panel.setCurrentWidget(panel.interventions)
     view = panel.interventions
     view.add_button.click()

@@ -7,19 +7,28 @@ from collections.abc import Sequence
 
 from app.models import ConsentInput, PersonLink
 from app.vocabulary import vocabularies
+from ui.i18n import RIGHT_TO_LEFT
 from ui.i18n import ui_text as _t
 from ui.models.rows import RowsModel
 
 
 def consent_summary(consent: ConsentInput, language: str) -> str:
-    """ "Share with named organisations: A, B (2024-03-05)" — what a person agreed to."""
+    """What a person agreed to: "Share with named organisations: A, B (2024-03-05)".
+
+    In a right-to-left language the organisations (often in Latin script) and the date
+    are each isolated (U+2068...U+2069), so the bidi algorithm keeps each in one piece
+    instead of reordering them with the Arabic around them."""
+
+    def isolated(part: str) -> str:
+        return f"\u2068{part}\u2069" if language in RIGHT_TO_LEFT else part
+
     text = vocabularies().consents.label(consent.level, language)
     if consent.organisations:
         text = _t("{level}: {organisations}").format(
-            level=text, organisations=", ".join(consent.organisations)
+            level=text, organisations=isolated(", ".join(consent.organisations))
         )
     if consent.date:
-        text = _t("{consent} ({date})").format(consent=text, date=consent.date)
+        text = _t("{consent} ({date})").format(consent=text, date=isolated(consent.date))
     return text
 
 
