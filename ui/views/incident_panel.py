@@ -85,6 +85,11 @@ class IncidentPanel(QTabWidget):
             or self.interventions.has_unsaved_changes()
         )
 
+    def has_unsaved_edits_beyond_details(self) -> bool:
+        """Unsaved edits a rebuild of the views could not carry over (only the Details
+        form has a draft to restore)."""
+        return self.people.has_unsaved_changes() or self.interventions.has_unsaved_changes()
+
     def discard_edits(self) -> None:
         self.editor.discard()
         self.people.discard_edits()

@@ -109,8 +109,9 @@ class MainWindow(QMainWindow):
         self._rebuild_views()
 
     def _rebuild_views(self) -> None:
-        if self.ctx.workers.running:
-            # A job (an attach, a verification) reports to the view that started it.
+        if self.ctx.workers.running or self.panel.has_unsaved_edits_beyond_details():
+            # A job (an attach, a verification) reports to the view that started it; a
+            # person or intervention being edited is saved or reverted first, never lost.
             QTimer.singleShot(RETRY_MS, self, self._rebuild_views)
             return
         if self.ctx.language == self._views_language:
