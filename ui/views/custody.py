@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -21,6 +20,7 @@ from ui.context import UiContext
 from ui.errors import message_for
 from ui.i18n import ui_text as _t
 from ui.models.custody import CustodyModel
+from ui.widgets.table import record_table
 
 
 class CustodyView(QWidget):
@@ -32,7 +32,7 @@ class CustodyView(QWidget):
         self._ctx = ctx
         self._incident_id: int | None = None
         self.model = CustodyModel()
-        self.table = QTableView(self)
+        self.table = record_table(self)
         self.table.setModel(self.model)
         self.table.setAccessibleName(_t("Custody log"))
         self.whole = QCheckBox(_t("Whole notebook"), self)

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +30,7 @@ from ui.errors import message_for
 from ui.i18n import ui_text as _t
 from ui.models.incident_list import IncidentListModel
 from ui.widgets.flow_layout import FlowLayout
+from ui.widgets.table import record_table
 
 SEARCH_DELAY_MS = 150
 TITLE_COLUMN = 1
@@ -78,7 +78,7 @@ class IncidentListView(QWidget):
         self.problem.hide()
 
         self.model = IncidentListModel(ctx.notebook.lister, language)
-        self.table = QTableView(self)
+        self.table = record_table(self)
         self.table.setAccessibleName(_t("Incidents"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
