@@ -31,7 +31,8 @@ from app.errors import (
 )
 from app.evidence import streaming
 from app.evidence.blobs import BlobStore
-from app.evidence.capture import CaptureMetadata, read_capture_metadata
+from app.evidence.capture import read_capture_metadata
+from app.evidence.capture_metadata import CaptureMetadata
 from app.evidence.media import HEAD_BYTES, sniff_media_type
 from app.evidence.strip import can_strip, max_strip_bytes, strip_file
 from app.fsutil import UnlinkFailedError, overwrite_and_unlink, write_then_rename
