@@ -13,7 +13,8 @@ from app.notebook import Notebook
 from app.paths import VaultPaths
 from app.progress import Progress, no_progress
 from app.session import CreatedVault, RecoveredVault
-from app.vault import MAX_WIPE_AFTER, MIN_PASSPHRASE_CHARS, VaultService
+from app.vault import VaultService
+from app.vault_input import MAX_WIPE_AFTER, MIN_PASSPHRASE_CHARS
 from crypto.kdf import KdfProfile
 
 KDF_PROFILES = tuple(profile.value for profile in KdfProfile)
