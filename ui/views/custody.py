@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -90,9 +90,7 @@ class CustodyView(QWidget):
 
     def _verified(self, count: Any) -> None:
         self._finish(
-            QCoreApplication.translate(
-                "CustodyView", "%n entries verified, the chain is intact", "", int(count)
-            )
+            self.tr("%n entries verified, the chain is intact", "", int(count))
         )
 
     def _failed(self, exc: BaseException) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -47,7 +47,7 @@ class SettingsDialog(QDialog):
             label = (
                 _t("Never")
                 if minutes is None
-                else QCoreApplication.translate("SettingsDialog", "%n minute(s)", "", minutes)
+                else self.tr("%n minute(s)", "", minutes)
             )
             self.lock_delay.addItem(label, minutes)
         self.lock_delay.setCurrentIndex(max(0, LOCK_CHOICES.index(current.lock_minutes)))
