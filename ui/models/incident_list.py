@@ -22,6 +22,7 @@ from app.incident_list import (
     DEFAULT_SORT,
     IncidentFilter,
     IncidentLister,
+    IncidentPage,
     IncidentRow,
     IncidentSort,
     ListCursor,
@@ -106,22 +107,30 @@ class IncidentListModel(QAbstractTableModel):
             return
         self._fetching = True
         try:
-            page = self._lister.page(
-                self._filter,
-                self._sort,
-                descending=self._descending,
-                after=self._cursor,
-                limit=PAGE_ROWS,
-            )
+            page = self._next_page()
             if page.rows:
                 first = len(self._rows)
                 self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
-                self._rows.extend(page.rows)
+                self._take(page)
                 self.endInsertRows()
-            self._cursor = page.next_cursor
-            self._exhausted = page.next_cursor is None
+            else:
+                self._take(page)
         finally:
             self._fetching = False
+
+    def _next_page(self) -> IncidentPage:
+        return self._lister.page(
+            self._filter,
+            self._sort,
+            descending=self._descending,
+            after=self._cursor,
+            limit=PAGE_ROWS,
+        )
+
+    def _take(self, page: IncidentPage) -> None:
+        self._rows.extend(page.rows)
+        self._cursor = page.next_cursor
+        self._exhausted = page.next_cursor is None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
@@ -136,12 +145,18 @@ class IncidentListModel(QAbstractTableModel):
         self.reload()
 
     def reload(self) -> None:
+        """Back to the first page, fetched inside the reset: a view (or Qt's model tester)
+        that reacts to the reset sees the new first page, never an insert in mid-reset."""
         self.beginResetModel()
         self._rows = []
         self._cursor = None
         self._exhausted = False
-        self.endResetModel()
-        self.fetchMore()
+        self._fetching = True  # until the reset's signals are out (Qt's tester fetches in them)
+        try:
+            self._take(self._next_page())
+        finally:
+            self.endResetModel()
+            self._fetching = False
 
     def incident_id(self, row: int) -> int | None:
         return self._rows[row].id if 0 <= row < len(self._rows) else None

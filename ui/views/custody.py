@@ -89,9 +89,7 @@ class CustodyView(QWidget):
         self.bar.setValue(done)
 
     def _verified(self, count: Any) -> None:
-        self._finish(
-            self.tr("%n entries verified, the chain is intact", "", int(count))
-        )
+        self._finish(self.tr("%n entries verified, the chain is intact", "", int(count)))
 
     def _failed(self, exc: BaseException) -> None:
         text = message_for(exc)
