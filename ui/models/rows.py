@@ -36,6 +36,13 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
     def row(self, number: int) -> Row | None:
         return self._rows[number] if 0 <= number < len(self._rows) else None
 
+    def row_of(self, item_id: int | None) -> int | None:
+        """The row showing the item whose `id` is `item_id`, if one does."""
+        for number, item in enumerate(self._rows):
+            if item_id is not None and getattr(item, "id", None) == item_id:
+                return number
+        return None
+
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 

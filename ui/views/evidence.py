@@ -31,7 +31,7 @@ from ui.i18n import ui_text as _t
 from ui.models.attachments import AttachmentsModel
 from ui.views.evidence_text import result_line
 from ui.widgets.flow_layout import FlowLayout
-from ui.widgets.table import record_table
+from ui.widgets.table import point_at, record_table
 from ui.workers import Worker
 
 PREVIEW_CAP = 64 * 1024 * 1024
@@ -128,7 +128,7 @@ class EvidenceView(QWidget):
         return self.model.attachment(index.row()) if index.isValid() else None
 
     def select_row(self, row: int) -> None:
-        self.table.selectRow(row)
+        point_at(self.table, row)
 
     # -- attaching -------------------------------------------------------------------
     def attach_files(self) -> None:

@@ -30,7 +30,7 @@ from ui.errors import message_for
 from ui.i18n import ui_text as _t
 from ui.models.incident_list import IncidentListModel
 from ui.widgets.flow_layout import FlowLayout
-from ui.widgets.table import record_table
+from ui.widgets.table import point_at, record_table
 
 SEARCH_DELAY_MS = 150
 TITLE_COLUMN = 1
@@ -222,7 +222,7 @@ class IncidentListView(QWidget):
         if row is not None:
             self._selecting = True
             try:
-                self.table.selectRow(row)
+                point_at(self.table, row)
             finally:
                 self._selecting = False
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,7 +34,7 @@ from ui.i18n import ui_text as _t
 from ui.models.interventions import InterventionsModel
 from ui.views.forms import day_help, plain_label, set_enabled, set_shown
 from ui.widgets.suggesting_line import SuggestingLineEdit
-from ui.widgets.table import record_table
+from ui.widgets.table import point_at, record_table
 from ui.widgets.vocab import VocabCombo
 
 _EMPTY = InterventionInput(actor="")
@@ -190,15 +190,8 @@ class InterventionsView(QWidget):
         return self.model.intervention(index.row()) if index.isValid() else None
 
     def select_row(self, row: int) -> None:
-        """Make a row current and selected, as a click does. (QTableView.selectRow
-        picks the column at the viewport's far edge in right-to-left layouts, where
-        there can be none, and then selects nothing.)"""
-        index = self.model.index(row, 0)
-        flags = (
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows
-        )
-        self.table.selectionModel().setCurrentIndex(index, flags)
+        """Make a row current and selected, as a click does."""
+        point_at(self.table, row)
 
     # -- the form --------------------------------------------------------------------
     def add_intervention(self) -> None:
@@ -251,15 +244,10 @@ class InterventionsView(QWidget):
         )
 
     def _select(self, intervention_id: int | None) -> None:
+        """Point the table at a row without loading it again."""
         self._selecting = True
         try:
-            for row in range(self.model.rowCount()):
-                item = self.model.intervention(row)
-                if item is not None and item.id == intervention_id:
-                    self.select_row(row)
-                    return
-            self.table.clearSelection()
-            self.table.setCurrentIndex(QModelIndex())
+            point_at(self.table, self.model.row_of(intervention_id))
         finally:
             self._selecting = False
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,7 +32,7 @@ from ui.i18n import ui_text as _t
 from ui.models.people import PersonLinksModel
 from ui.views.forms import plain_label, set_enabled, set_shown
 from ui.views.person_link_form import PersonLinkForm
-from ui.widgets.table import record_table
+from ui.widgets.table import point_at, record_table
 
 
 class PeopleView(QWidget):
@@ -144,15 +144,8 @@ class PeopleView(QWidget):
         return self.model.link(index.row()) if index.isValid() else None
 
     def select_row(self, row: int) -> None:
-        """Make a row current and selected, as a click does. (QTableView.selectRow
-        picks the column at the viewport's far edge in right-to-left layouts, where
-        there can be none, and then selects nothing.)"""
-        index = self.model.index(row, 0)
-        flags = (
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows
-        )
-        self.table.selectionModel().setCurrentIndex(index, flags)
+        """Make a row current and selected, as a click does."""
+        point_at(self.table, row)
 
     # -- the form --------------------------------------------------------------------
     def add_link(self) -> None:
@@ -213,16 +206,10 @@ class PeopleView(QWidget):
         )
 
     def _select(self, link_id: int | None) -> None:
-        """Point the table at a link without loading it again."""
+        """Point the table at a row without loading it again."""
         self._selecting = True
         try:
-            for row in range(self.model.rowCount()):
-                link = self.model.link(row)
-                if link is not None and link.id == link_id:
-                    self.select_row(row)
-                    return
-            self.table.clearSelection()
-            self.table.setCurrentIndex(QModelIndex())
+            point_at(self.table, self.model.row_of(link_id))
         finally:
             self._selecting = False
 
