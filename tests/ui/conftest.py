@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
 
 from app.device_share import NoDeviceShares
 from app.notebook import Notebook
@@ -17,6 +18,19 @@ from tests.conftest import PASSPHRASE
 from ui.context import UiContext
 from ui.dialogs import Dialogs
 from ui.workers import WorkerPool
+
+
+@pytest.fixture(autouse=True)
+def _flush_deferred_deletes() -> Iterator[None]:
+    """Delete, when a test ends, the windows it asked Qt to delete later.
+
+    Otherwise the next test's QTest.qWait deletes them, and qWait keeps the GIL: a
+    widget owning a QThreadPool (the wizard's StrengthHint) then waits for a pool thread
+    that waits for the GIL, and the worker hangs for good (seen under pytest-xdist on a
+    busy machine). sendPostedEvents lets the GIL go while it waits."""
+    yield
+    if QCoreApplication.instance() is not None:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 class RecordingClipboard:
