@@ -52,9 +52,14 @@ typecheck: $(DEV_STAMP)
 imports: $(DEV_STAMP)
 	$(BIN)/lint-imports
 
+# The tests run in parallel (pytest-xdist), one worker per core; each worker is its own
+# process with its own QApplication, and every test has its own HOME, vault and buses.
+# PYTEST_JOBS=0 runs them serially, in this process; PYTEST_ARGS passes more options.
+PYTEST_JOBS ?= auto
+PYTEST_ARGS ?=
 pytest: $(DEV_STAMP) translations
 	scripts/install-system-deps.sh test
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n $(PYTEST_JOBS) --dist worksteal $(PYTEST_ARGS)
 
 test: lint typecheck imports pytest
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
 
 from app.device_share import NoDeviceShares
 from app.notebook import Notebook
@@ -28,6 +29,19 @@ def no_cross_thread_qt_calls(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     wrong = cross_thread_warnings(record.message for record in qtlog.records)
     assert not wrong, f"Qt objects used from another thread: {wrong}"
+
+
+@pytest.fixture(autouse=True)
+def _flush_deferred_deletes() -> Iterator[None]:
+    """Delete, when a test ends, the windows it asked Qt to delete later.
+
+    Otherwise the next test's QTest.qWait deletes them, and qWait keeps the GIL: a
+    widget owning a QThreadPool (the wizard's StrengthHint) then waits for a pool thread
+    that waits for the GIL, and the worker hangs for good (seen under pytest-xdist on a
+    busy machine). sendPostedEvents lets the GIL go while it waits."""
+    yield
+    if QCoreApplication.instance() is not None:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 class RecordingClipboard:

@@ -10,6 +10,7 @@ from PySide6.QtGui import QDropEvent, QImage
 from PySide6.QtTest import QAbstractItemModelTester
 
 from app.models import IncidentInput
+from tests.conftest import CarnetEnv
 from ui.context import UiContext
 from ui.views.evidence import EvidenceView
 
@@ -96,8 +97,10 @@ def test_drop_of_local_files_attaches(qtbot: object, ui_ctx: UiContext, tmp_path
 
 
 def test_preview_shows_a_pixmap_and_writes_nothing(
-    qtbot: object, ui_ctx: UiContext, tmp_path: Path
+    carnet_env: CarnetEnv, qtbot: object, ui_ctx: UiContext, tmp_path: Path
 ) -> None:
+    # carnet_env: HOME and TMPDIR are this test's own (under tmp_path), so the snapshot
+    # is of what the app could write, not of the real HOME that other processes change.
     view, incident = _view(qtbot, ui_ctx)
     png = _png(tmp_path / "photo.png")
     ui_ctx.notebook.attachments.attach(incident, [png])
