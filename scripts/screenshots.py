@@ -114,6 +114,9 @@ def main(out_dir: str) -> int:
             window.panel.show_incident(incident)
             for index in range(window.panel.count()):
                 window.panel.setCurrentIndex(index)
+                page = window.panel.currentWidget()
+                if page in (window.panel.people, window.panel.interventions):
+                    page.select_row(0)  # the form shows the sample's first row
                 qapp.processEvents()
                 shot(window, f"{language}-main-{index + 1}")
             settings = SettingsDialog(app2.preferences, app2.screen_locks.availability(), window)

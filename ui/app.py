@@ -70,6 +70,7 @@ class CarnetApp(QObject):
         self.translations = Translations(qapp)
         self.translations.apply(self.preferences.language)
         self.dialogs = dialogs or Dialogs()
+        self.dialogs.lock_requested = lambda: self.lock("user")
         self.workers = WorkerPool(parent=self)
         self.clipboard = SecretClipboard(self)
         self.idle = IdleLock(self)

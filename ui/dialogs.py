@@ -12,9 +12,11 @@ history file is kept from disk by `keep_qt_settings_off_disk()`.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 # Where QSettings would write (QtProject.conf holds the file dialog's last folder and
@@ -23,6 +25,11 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 from ui.i18n import ui_text as _t
 
 _NOWHERE = "/dev/null/carnet-no-settings"
+
+# The lock's key, here because a modal dialog shadows the main window's shortcuts: Qt
+# delivers an application shortcut only to windows no modal dialog blocks, so every
+# dialog run here carries its own.
+LOCK_KEYS = "Ctrl+L"
 
 
 def keep_qt_settings_off_disk() -> None:
@@ -37,6 +44,7 @@ class Dialogs:
         self._open: list[QDialog] = []
         self.depth = 0  # dialogs whose event loop is still on the stack
         self.shown: list[str] = []  # the text of every message shown, for tests
+        self.lock_requested: Callable[[], None] | None = None  # Ctrl+L in any dialog
 
     # -- for tests -------------------------------------------------------------------
     def answer_next(self, *answers: object) -> None:
@@ -64,12 +72,24 @@ class Dialogs:
         """Run any modal dialog of the app so that a lock can close it."""
         self._open.append(dialog)
         self.depth += 1
+        shortcut = QShortcut(QKeySequence(LOCK_KEYS), dialog)
+        # Application-wide, so it holds whichever window has the focus; a dialog opened
+        # on top shadows this one, so only the innermost answers.
+        shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
+        shortcut.activated.connect(self._lock_key_pressed)
+        shortcut.activatedAmbiguously.connect(self._lock_key_pressed)
         try:
             return int(dialog.exec())
         finally:
             self.depth -= 1
             if dialog in self._open:
                 self._open.remove(dialog)
+            shortcut.setEnabled(False)
+            shortcut.deleteLater()
+
+    def _lock_key_pressed(self) -> None:
+        if self.lock_requested is not None:
+            self.lock_requested()
 
     # -- questions and messages ------------------------------------------------------
     def confirm(self, parent: QWidget | None, text: str, action: str) -> bool:

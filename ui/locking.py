@@ -94,7 +94,7 @@ _LOGIND_MANAGER: Final = "org.freedesktop.login1.Manager"
 # A blocking call never waits longer than this (availability() runs on the GUI thread).
 _CALL_TIMEOUT_MS: Final = 1000
 # The slot every D-Bus signal arrives at (Qt's SLOT() code "1" + the signature). PySide6
-# 6.12 accepts it only as a str although its stubs say bytes: hence the cast.
+# (6.11 and 6.12) accepts it only as a str although its stubs say bytes: hence the cast.
 _DBUS_SLOT: Final = cast(bytes, "1_on_dbus_signal(QDBusMessage)")
 
 

@@ -14,11 +14,22 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThread, QThreadPool, Signal
 
 from app.progress import CancelToken, Progress
 
 Job = Callable[[Progress, CancelToken], Any]
+
+
+class WrongThreadError(RuntimeError):
+    """A job's result reached its slot on another thread than the GUI's: a widget would be
+    touched from a worker. A programming error, raised so that no test can miss it."""
+
+
+def require_gui_thread() -> None:
+    app = QCoreApplication.instance()
+    if app is not None and QThread.currentThread() is not app.thread():
+        raise WrongThreadError("a slot that touches widgets ran outside the GUI thread")
 
 
 class WorkerSignals(QObject):
@@ -63,6 +74,20 @@ class Worker(QRunnable):
         return self._done.is_set()
 
 
+def gui_slot(worker: Worker, slot: Callable[..., None] | None) -> Callable[..., None]:
+    """`slot` as the pool connects it: only on the GUI thread, and not once the worker's
+    results are discarded (after a lock)."""
+
+    def call(*args: Any) -> None:
+        # The signals object lives on the GUI thread, so Qt queues each emit from run()
+        # to it; this holds every slot given to the pool to that promise.
+        require_gui_thread()
+        if slot is not None and not worker.discarded:
+            slot(*args)
+
+    return call
+
+
 class WorkerPool(QObject):
     """Starts jobs and remembers them until they finish, so a lock can stop them all."""
 
@@ -83,17 +108,10 @@ class WorkerPool(QObject):
     ) -> Worker:
         worker = Worker(job)
 
-        def guard(slot: Callable[..., None] | None) -> Callable[..., None]:
-            def call(*args: Any) -> None:
-                if slot is not None and not worker.discarded:
-                    slot(*args)
-
-            return call
-
-        worker.signals.succeeded.connect(guard(succeeded))
-        worker.signals.failed.connect(guard(failed))
-        worker.signals.progress.connect(guard(progress))
-        worker.signals.finished.connect(guard(finished))
+        worker.signals.succeeded.connect(gui_slot(worker, succeeded))
+        worker.signals.failed.connect(gui_slot(worker, failed))
+        worker.signals.progress.connect(gui_slot(worker, progress))
+        worker.signals.finished.connect(gui_slot(worker, finished))
         worker.signals.finished.connect(lambda: self._forget(worker))
         self._running.append(worker)
         self._pool.start(worker)

@@ -152,6 +152,14 @@
         <translation>العنصر</translation>
     </message>
     <message>
+        <source>People</source>
+        <translation>الأشخاص</translation>
+    </message>
+    <message>
+        <source>Interventions</source>
+        <translation>التدخلات</translation>
+    </message>
+    <message>
         <source>Evidence</source>
         <translation>الأدلة</translation>
     </message>
@@ -620,8 +628,20 @@ On SSDs, USB sticks and journaled file systems, overwriting is not guaranteed to
         <translation>يوم بالصيغة 2024-03-05. اتركه فارغًا إذا كان مجهولًا.</translation>
     </message>
     <message>
+        <source>{level}: {organisations}</source>
+        <translation>{level}: {organisations}</translation>
+    </message>
+    <message>
+        <source>{consent} ({date})</source>
+        <translation>{consent} ({date})</translation>
+    </message>
+    <message>
         <source>Consent</source>
         <translation>الموافقة</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>الدور</translation>
     </message>
     <message>
         <source>Organisations the consent covers</source>
@@ -770,6 +790,182 @@ On SSDs, USB sticks and journaled file systems, overwriting is not guaranteed to
     <message>
         <source>(none)</source>
         <translation>(لا شيء)</translation>
+    </message>
+    <message>
+        <source>Actor</source>
+        <translation>الجهة الفاعلة</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>النوع</translation>
+    </message>
+    <message>
+        <source>Interventions for this incident</source>
+        <translation>التدخلات الخاصة بهذه الحادثة</translation>
+    </message>
+    <message>
+        <source>&amp;Add an intervention</source>
+        <translation>إ&amp;ضافة تدخل</translation>
+    </message>
+    <message>
+        <source>Add an intervention</source>
+        <translation>إضافة تدخل</translation>
+    </message>
+    <message>
+        <source>&amp;Delete intervention…</source>
+        <translation>حذ&amp;ف التدخل…</translation>
+    </message>
+    <message>
+        <source>Delete intervention</source>
+        <translation>حذف التدخل</translation>
+    </message>
+    <message>
+        <source>Who acted, e.g. an organisation or a UN mandate</source>
+        <translation>من قام بالتدخل، مثل منظمة أو ولاية أممية</translation>
+    </message>
+    <message>
+        <source>Kind of intervention</source>
+        <translation>نوع التدخل</translation>
+    </message>
+    <message>
+        <source>Status of the intervention</source>
+        <translation>حالة التدخل</translation>
+    </message>
+    <message>
+        <source>Date of the intervention</source>
+        <translation>تاريخ التدخل</translation>
+    </message>
+    <message>
+        <source>Notes about the intervention</source>
+        <translation>ملاحظات عن التدخل</translation>
+    </message>
+    <message>
+        <source>A&amp;ctor</source>
+        <translation>ال&amp;جهة الفاعلة</translation>
+    </message>
+    <message>
+        <source>&amp;Kind</source>
+        <translation>ال&amp;نوع</translation>
+    </message>
+    <message>
+        <source>S&amp;tatus</source>
+        <translation>الحا&amp;لة</translation>
+    </message>
+    <message>
+        <source>Dat&amp;e</source>
+        <translation>ال&amp;تاريخ</translation>
+    </message>
+    <message>
+        <source>&amp;Notes</source>
+        <translation>&amp;ملاحظات</translation>
+    </message>
+    <message>
+        <source>Choose an intervention in the list, or add one.</source>
+        <translation>اختر تدخلًا من القائمة، أو أضف تدخلًا.</translation>
+    </message>
+    <message>
+        <source>Save intervention</source>
+        <translation>حفظ التدخل</translation>
+    </message>
+    <message>
+        <source>Revert intervention</source>
+        <translation>استرجاع التدخل المحفوظ</translation>
+    </message>
+    <message>
+        <source>This intervention&apos;s changes are not saved. Discard them?</source>
+        <translation>تغييرات هذا التدخل غير محفوظة. هل تريد التخلي عنها؟</translation>
+    </message>
+    <message>
+        <source>Delete this intervention from the notebook? This cannot be undone.</source>
+        <translation>هل تريد حذف هذا التدخل من الدفتر؟ لا يمكن التراجع عن ذلك.</translation>
+    </message>
+    <message>
+        <source>People linked to this incident</source>
+        <translation>الأشخاص المرتبطون بهذه الحادثة</translation>
+    </message>
+    <message>
+        <source>&amp;Add a person</source>
+        <translation>إ&amp;ضافة شخص</translation>
+    </message>
+    <message>
+        <source>Add a person</source>
+        <translation>إضافة شخص</translation>
+    </message>
+    <message>
+        <source>&amp;Unlink…</source>
+        <translation>إلغاء ال&amp;ربط…</translation>
+    </message>
+    <message>
+        <source>Unlink</source>
+        <translation>إلغاء الربط</translation>
+    </message>
+    <message>
+        <source>Save person</source>
+        <translation>حفظ الشخص</translation>
+    </message>
+    <message>
+        <source>Revert person</source>
+        <translation>استرجاع بيانات الشخص المحفوظة</translation>
+    </message>
+    <message>
+        <source>Choose a person in the list, or add one.</source>
+        <translation>اختر شخصًا من القائمة، أو أضف شخصًا.</translation>
+    </message>
+    <message>
+        <source>Person and consent</source>
+        <translation>الشخص والموافقة</translation>
+    </message>
+    <message>
+        <source>This person&apos;s changes are not saved. Discard them?</source>
+        <translation>تغييرات هذا الشخص غير محفوظة. هل تريد التخلي عنها؟</translation>
+    </message>
+    <message>
+        <source>This person already has this role in this incident.</source>
+        <translation>لهذا الشخص هذا الدور بالفعل في هذه الحادثة.</translation>
+    </message>
+    <message>
+        <source>Remove this person from this incident? The person stays in the notebook and in their other incidents.</source>
+        <translation>هل تريد إزالة هذا الشخص من هذه الحادثة؟ يبقى الشخص في الدفتر وفي حوادثه الأخرى.</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>الشخص</translation>
+    </message>
+    <message>
+        <source>Kind of person</source>
+        <translation>نوع الشخص</translation>
+    </message>
+    <message>
+        <source>Notes about the person</source>
+        <translation>ملاحظات عن الشخص</translation>
+    </message>
+    <message>
+        <source>Role in this incident</source>
+        <translation>الدور في هذه الحادثة</translation>
+    </message>
+    <message>
+        <source>The name, kind and notes are the person&apos;s own: a change shows in every incident they are linked to.</source>
+        <translation>الاسم والنوع والملاحظات خاصة بالشخص: يظهر أي تغيير فيها في كل حادثة يرتبط بها.</translation>
+    </message>
+    <message>
+        <source>&amp;Person</source>
+        <translation>ال&amp;شخص</translation>
+    </message>
+    <message>
+        <source>&amp;Name</source>
+        <translation>ا&amp;لاسم</translation>
+    </message>
+    <message>
+        <source>Ro&amp;le</source>
+        <translation>ال&amp;دور</translation>
+    </message>
+    <message>
+        <source>New person</source>
+        <translation>شخص جديد</translation>
+    </message>
+    <message>
+        <source>{name} ({kind})</source>
+        <translation>{name} ({kind})</translation>
     </message>
 </context>
 <context>

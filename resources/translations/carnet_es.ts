@@ -152,6 +152,14 @@
         <translation>Objeto</translation>
     </message>
     <message>
+        <source>People</source>
+        <translation>Personas</translation>
+    </message>
+    <message>
+        <source>Interventions</source>
+        <translation>Intervenciones</translation>
+    </message>
+    <message>
         <source>Evidence</source>
         <translation>Pruebas</translation>
     </message>
@@ -620,8 +628,20 @@ En unidades SSD, memorias USB y sistemas de archivos con registro por diario, no
         <translation>Un día, escrito 2024-03-05. Déjelo vacío si no lo conoce.</translation>
     </message>
     <message>
+        <source>{level}: {organisations}</source>
+        <translation>{level}: {organisations}</translation>
+    </message>
+    <message>
+        <source>{consent} ({date})</source>
+        <translation>{consent} ({date})</translation>
+    </message>
+    <message>
         <source>Consent</source>
         <translation>Consentimiento</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rol</translation>
     </message>
     <message>
         <source>Organisations the consent covers</source>
@@ -770,6 +790,182 @@ En unidades SSD, memorias USB y sistemas de archivos con registro por diario, no
     <message>
         <source>(none)</source>
         <translation>(ninguno)</translation>
+    </message>
+    <message>
+        <source>Actor</source>
+        <translation>Actor</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Tipo</translation>
+    </message>
+    <message>
+        <source>Interventions for this incident</source>
+        <translation>Intervenciones para este incidente</translation>
+    </message>
+    <message>
+        <source>&amp;Add an intervention</source>
+        <translation>&amp;Añadir una intervención</translation>
+    </message>
+    <message>
+        <source>Add an intervention</source>
+        <translation>Añadir una intervención</translation>
+    </message>
+    <message>
+        <source>&amp;Delete intervention…</source>
+        <translation>E&amp;liminar la intervención…</translation>
+    </message>
+    <message>
+        <source>Delete intervention</source>
+        <translation>Eliminar la intervención</translation>
+    </message>
+    <message>
+        <source>Who acted, e.g. an organisation or a UN mandate</source>
+        <translation>Quién actuó, por ejemplo una organización o un mandato de la ONU</translation>
+    </message>
+    <message>
+        <source>Kind of intervention</source>
+        <translation>Tipo de intervención</translation>
+    </message>
+    <message>
+        <source>Status of the intervention</source>
+        <translation>Estado de la intervención</translation>
+    </message>
+    <message>
+        <source>Date of the intervention</source>
+        <translation>Fecha de la intervención</translation>
+    </message>
+    <message>
+        <source>Notes about the intervention</source>
+        <translation>Notas sobre la intervención</translation>
+    </message>
+    <message>
+        <source>A&amp;ctor</source>
+        <translation>A&amp;ctor</translation>
+    </message>
+    <message>
+        <source>&amp;Kind</source>
+        <translation>&amp;Tipo</translation>
+    </message>
+    <message>
+        <source>S&amp;tatus</source>
+        <translation>&amp;Estado</translation>
+    </message>
+    <message>
+        <source>Dat&amp;e</source>
+        <translation>&amp;Fecha</translation>
+    </message>
+    <message>
+        <source>&amp;Notes</source>
+        <translation>&amp;Notas</translation>
+    </message>
+    <message>
+        <source>Choose an intervention in the list, or add one.</source>
+        <translation>Elija una intervención de la lista o añada una.</translation>
+    </message>
+    <message>
+        <source>Save intervention</source>
+        <translation>Guardar la intervención</translation>
+    </message>
+    <message>
+        <source>Revert intervention</source>
+        <translation>Deshacer los cambios de la intervención</translation>
+    </message>
+    <message>
+        <source>This intervention&apos;s changes are not saved. Discard them?</source>
+        <translation>Los cambios de esta intervención no están guardados. ¿Descartarlos?</translation>
+    </message>
+    <message>
+        <source>Delete this intervention from the notebook? This cannot be undone.</source>
+        <translation>¿Eliminar esta intervención del cuaderno? No se puede deshacer.</translation>
+    </message>
+    <message>
+        <source>People linked to this incident</source>
+        <translation>Personas vinculadas a este incidente</translation>
+    </message>
+    <message>
+        <source>&amp;Add a person</source>
+        <translation>&amp;Añadir una persona</translation>
+    </message>
+    <message>
+        <source>Add a person</source>
+        <translation>Añadir una persona</translation>
+    </message>
+    <message>
+        <source>&amp;Unlink…</source>
+        <translation>Des&amp;vincular…</translation>
+    </message>
+    <message>
+        <source>Unlink</source>
+        <translation>Desvincular</translation>
+    </message>
+    <message>
+        <source>Save person</source>
+        <translation>Guardar la persona</translation>
+    </message>
+    <message>
+        <source>Revert person</source>
+        <translation>Deshacer los cambios de la persona</translation>
+    </message>
+    <message>
+        <source>Choose a person in the list, or add one.</source>
+        <translation>Elija una persona de la lista o añada una.</translation>
+    </message>
+    <message>
+        <source>Person and consent</source>
+        <translation>Persona y consentimiento</translation>
+    </message>
+    <message>
+        <source>This person&apos;s changes are not saved. Discard them?</source>
+        <translation>Los cambios de esta persona no están guardados. ¿Descartarlos?</translation>
+    </message>
+    <message>
+        <source>This person already has this role in this incident.</source>
+        <translation>Esta persona ya tiene este rol en este incidente.</translation>
+    </message>
+    <message>
+        <source>Remove this person from this incident? The person stays in the notebook and in their other incidents.</source>
+        <translation>¿Quitar a esta persona de este incidente? La persona sigue en el cuaderno y en sus otros incidentes.</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Persona</translation>
+    </message>
+    <message>
+        <source>Kind of person</source>
+        <translation>Tipo de persona</translation>
+    </message>
+    <message>
+        <source>Notes about the person</source>
+        <translation>Notas sobre la persona</translation>
+    </message>
+    <message>
+        <source>Role in this incident</source>
+        <translation>Rol en este incidente</translation>
+    </message>
+    <message>
+        <source>The name, kind and notes are the person&apos;s own: a change shows in every incident they are linked to.</source>
+        <translation>El nombre, el tipo y las notas son de la persona: un cambio se ve en todos los incidentes a los que está vinculada.</translation>
+    </message>
+    <message>
+        <source>&amp;Person</source>
+        <translation>&amp;Persona</translation>
+    </message>
+    <message>
+        <source>&amp;Name</source>
+        <translation>Nom&amp;bre</translation>
+    </message>
+    <message>
+        <source>Ro&amp;le</source>
+        <translation>&amp;Rol</translation>
+    </message>
+    <message>
+        <source>New person</source>
+        <translation>Persona nueva</translation>
+    </message>
+    <message>
+        <source>{name} ({kind})</source>
+        <translation>{name} ({kind})</translation>
     </message>
 </context>
 <context>

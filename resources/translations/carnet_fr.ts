@@ -152,6 +152,14 @@
         <translation>Objet</translation>
     </message>
     <message>
+        <source>People</source>
+        <translation>Personnes</translation>
+    </message>
+    <message>
+        <source>Interventions</source>
+        <translation>Interventions</translation>
+    </message>
+    <message>
         <source>Evidence</source>
         <translation>Preuves</translation>
     </message>
@@ -620,8 +628,20 @@ Sur les disques SSD, les clés USB et les systèmes de fichiers journalisés, l&
         <translation>Un jour, au format 2024-03-05. Laissez vide si la date est inconnue.</translation>
     </message>
     <message>
+        <source>{level}: {organisations}</source>
+        <translation>{level}&#xa0;: {organisations}</translation>
+    </message>
+    <message>
+        <source>{consent} ({date})</source>
+        <translation>{consent} ({date})</translation>
+    </message>
+    <message>
         <source>Consent</source>
         <translation>Consentement</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rôle</translation>
     </message>
     <message>
         <source>Organisations the consent covers</source>
@@ -770,6 +790,182 @@ Sur les disques SSD, les clés USB et les systèmes de fichiers journalisés, l&
     <message>
         <source>(none)</source>
         <translation>(aucun)</translation>
+    </message>
+    <message>
+        <source>Actor</source>
+        <translation>Acteur</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Interventions for this incident</source>
+        <translation>Interventions pour cet incident</translation>
+    </message>
+    <message>
+        <source>&amp;Add an intervention</source>
+        <translation>A&amp;jouter une intervention</translation>
+    </message>
+    <message>
+        <source>Add an intervention</source>
+        <translation>Ajouter une intervention</translation>
+    </message>
+    <message>
+        <source>&amp;Delete intervention…</source>
+        <translation>S&amp;upprimer l&apos;intervention…</translation>
+    </message>
+    <message>
+        <source>Delete intervention</source>
+        <translation>Supprimer l&apos;intervention</translation>
+    </message>
+    <message>
+        <source>Who acted, e.g. an organisation or a UN mandate</source>
+        <translation>Qui a agi, par exemple une organisation ou un mandat de l&apos;ONU</translation>
+    </message>
+    <message>
+        <source>Kind of intervention</source>
+        <translation>Type d&apos;intervention</translation>
+    </message>
+    <message>
+        <source>Status of the intervention</source>
+        <translation>Statut de l&apos;intervention</translation>
+    </message>
+    <message>
+        <source>Date of the intervention</source>
+        <translation>Date de l&apos;intervention</translation>
+    </message>
+    <message>
+        <source>Notes about the intervention</source>
+        <translation>Notes sur l&apos;intervention</translation>
+    </message>
+    <message>
+        <source>A&amp;ctor</source>
+        <translation>A&amp;cteur</translation>
+    </message>
+    <message>
+        <source>&amp;Kind</source>
+        <translation>&amp;Type</translation>
+    </message>
+    <message>
+        <source>S&amp;tatus</source>
+        <translation>&amp;Statut</translation>
+    </message>
+    <message>
+        <source>Dat&amp;e</source>
+        <translation>&amp;Date</translation>
+    </message>
+    <message>
+        <source>&amp;Notes</source>
+        <translation>&amp;Notes</translation>
+    </message>
+    <message>
+        <source>Choose an intervention in the list, or add one.</source>
+        <translation>Choisissez une intervention dans la liste, ou ajoutez-en une.</translation>
+    </message>
+    <message>
+        <source>Save intervention</source>
+        <translation>Enregistrer l&apos;intervention</translation>
+    </message>
+    <message>
+        <source>Revert intervention</source>
+        <translation>Annuler les modifications de l&apos;intervention</translation>
+    </message>
+    <message>
+        <source>This intervention&apos;s changes are not saved. Discard them?</source>
+        <translation>Les modifications de cette intervention ne sont pas enregistrées. Les abandonner&#xa0;?</translation>
+    </message>
+    <message>
+        <source>Delete this intervention from the notebook? This cannot be undone.</source>
+        <translation>Supprimer cette intervention du carnet&#xa0;? C&apos;est irréversible.</translation>
+    </message>
+    <message>
+        <source>People linked to this incident</source>
+        <translation>Personnes liées à cet incident</translation>
+    </message>
+    <message>
+        <source>&amp;Add a person</source>
+        <translation>A&amp;jouter une personne</translation>
+    </message>
+    <message>
+        <source>Add a person</source>
+        <translation>Ajouter une personne</translation>
+    </message>
+    <message>
+        <source>&amp;Unlink…</source>
+        <translation>Dé&amp;lier…</translation>
+    </message>
+    <message>
+        <source>Unlink</source>
+        <translation>Délier</translation>
+    </message>
+    <message>
+        <source>Save person</source>
+        <translation>Enregistrer la personne</translation>
+    </message>
+    <message>
+        <source>Revert person</source>
+        <translation>Annuler les modifications de la personne</translation>
+    </message>
+    <message>
+        <source>Choose a person in the list, or add one.</source>
+        <translation>Choisissez une personne dans la liste, ou ajoutez-en une.</translation>
+    </message>
+    <message>
+        <source>Person and consent</source>
+        <translation>Personne et consentement</translation>
+    </message>
+    <message>
+        <source>This person&apos;s changes are not saved. Discard them?</source>
+        <translation>Les modifications de cette personne ne sont pas enregistrées. Les abandonner&#xa0;?</translation>
+    </message>
+    <message>
+        <source>This person already has this role in this incident.</source>
+        <translation>Cette personne a déjà ce rôle dans cet incident.</translation>
+    </message>
+    <message>
+        <source>Remove this person from this incident? The person stays in the notebook and in their other incidents.</source>
+        <translation>Retirer cette personne de cet incident&#xa0;? Elle reste dans le carnet et dans ses autres incidents.</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Personne</translation>
+    </message>
+    <message>
+        <source>Kind of person</source>
+        <translation>Type de personne</translation>
+    </message>
+    <message>
+        <source>Notes about the person</source>
+        <translation>Notes sur la personne</translation>
+    </message>
+    <message>
+        <source>Role in this incident</source>
+        <translation>Rôle dans cet incident</translation>
+    </message>
+    <message>
+        <source>The name, kind and notes are the person&apos;s own: a change shows in every incident they are linked to.</source>
+        <translation>Le nom, le type et les notes appartiennent à la personne&#xa0;: une modification apparaît dans chaque incident auquel elle est liée.</translation>
+    </message>
+    <message>
+        <source>&amp;Person</source>
+        <translation>&amp;Personne</translation>
+    </message>
+    <message>
+        <source>&amp;Name</source>
+        <translation>No&amp;m</translation>
+    </message>
+    <message>
+        <source>Ro&amp;le</source>
+        <translation>&amp;Rôle</translation>
+    </message>
+    <message>
+        <source>New person</source>
+        <translation>Nouvelle personne</translation>
+    </message>
+    <message>
+        <source>{name} ({kind})</source>
+        <translation>{name} ({kind})</translation>
     </message>
 </context>
 <context>

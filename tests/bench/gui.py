@@ -191,9 +191,4 @@ def _report(result: dict[str, Any]) -> None:
         f"{stalls['search']['rows']:,} rows (first pages); attach of "
         f"{attach['bytes'] / MIB:,.0f} MiB: {attach['bytes'] / MIB / attach['wall_s']:,.0f} MiB/s"
     )
-    if stalls.get("none_shielded"):
-        say(
-            "  NOTE: PySide6 6.12.0 on this Python drops references to None/True/False on "
-            "every call; the child shielded them (tests/bench/gui_child.py), the app crashes"
-        )
     say()

@@ -134,24 +134,6 @@ def floor() -> int:
     return int(qapp.exec())
 
 
-def _shield_none() -> bool:
-    """PySide6 6.12.0 on Python 3.11 drops a reference to None on every call of a method
-    returning void (setEnabled, setVisible, setCheckState...: -1 each, measured), so a
-    session that opens a few hundred incidents aborts with "deallocating None". Python
-    3.12 made None immortal, which hides the bug there. So that the stall scenarios can
-    run to the end, the child adds 2**40 references to None, True and False (Python < 3.12
-    only; bool-returning methods drop True/False too), and the parent prints that it did:
-    the app itself, as pinned, still crashes.
-    """
-    if sys.version_info >= (3, 12):
-        return False
-    import ctypes
-
-    for singleton in (None, True, False):  # bool-returning methods drop True/False too
-        ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
-    return True
-
-
 def main(argv: list[str]) -> int:
     if argv[:1] == ["start"] and len(argv) == 3 and argv[1] == "--vault":
         return start(argv[2])
@@ -161,9 +143,7 @@ def main(argv: list[str]) -> int:
         from tests.bench.scenarios import run_stalls
 
         request = json.loads(sys.stdin.read())
-        shielded = _shield_none()
         result = run_stalls(request)
-        result["none_shielded"] = shielded
         sys.stdout.write(json.dumps(result))
         return 0
     sys.stderr.write(__doc__ or "")

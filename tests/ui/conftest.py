@@ -14,9 +14,20 @@ from app.notebook import Notebook
 from app.opening import NotebookOpener
 from app.paths import VaultPaths
 from tests.conftest import PASSPHRASE
+from tests.ui.cross_thread import cross_thread_warnings
+from tests.ui.private_bus import PrivateBus
 from ui.context import UiContext
 from ui.dialogs import Dialogs
 from ui.workers import WorkerPool
+
+
+@pytest.fixture(autouse=True)
+def no_cross_thread_qt_calls(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail any desktop-app test during which Qt reported a call from the wrong thread."""
+    qtlog = request.getfixturevalue("qtlog")
+    yield
+    wrong = cross_thread_warnings(record.message for record in qtlog.records)
+    assert not wrong, f"Qt objects used from another thread: {wrong}"
 
 
 class RecordingClipboard:
@@ -46,3 +57,17 @@ def ui_ctx(qtbot: object, notebook: Notebook) -> Iterator[UiContext]:
     ctx = UiContext(notebook, Dialogs(), workers, RecordingClipboard(), "en")
     yield ctx
     workers.cancel_all()
+
+
+@pytest.fixture
+def session_bus() -> Iterator[PrivateBus]:
+    bus = PrivateBus()
+    yield bus
+    bus.close()
+
+
+@pytest.fixture
+def system_bus() -> Iterator[PrivateBus]:
+    bus = PrivateBus()
+    yield bus
+    bus.close()

@@ -122,3 +122,21 @@ def test_the_views_wait_for_a_running_job(app: CarnetApp) -> None:
     release.set()
     wait_until(lambda: window.panel is not old_panel)
     assert window.panel.tabText(0) == "Détails"
+
+
+def test_the_views_wait_for_an_unsaved_intervention(app: CarnetApp) -> None:
+    """Only the Details form's draft survives a rebuild: an intervention being written
+    keeps the old views (and the text) until it is saved or reverted, then they follow."""
+    window, _incident = _open_with_an_incident(app)
+    interventions = window.panel.interventions
+    interventions.add_intervention()
+    QTest.keyClicks(interventions.notes, "Called the lawyer at 9")
+    assert window.panel.has_unsaved_changes()
+    old_panel = window.panel
+    _choose_language_in_settings(app, "fr")
+    QTest.qWait(300)
+    assert window.panel is old_panel
+    assert interventions.notes.toPlainText() == "Called the lawyer at 9"
+    interventions.discard_edits()
+    wait_until(lambda: window.panel is not old_panel)
+    assert window.panel.tabText(0) == "Détails"

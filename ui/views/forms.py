@@ -67,15 +67,17 @@ class ConsentFields(QWidget):
         form.addRow(_t("Consent &date"), self.date)
         form.addRow("", plain_label(_t("A day, written 2024-03-05; empty means today."), self))
         form.addRow(_t("Consent no&te"), self.note)
+        # Signal-to-signal connections: PySide6 6.12's emit() from Python drops a
+        # reference to True on each call, which a signal per keystroke soon exhausts.
         self.level.currentIndexChanged.connect(self._level_changed)
+        self.level.currentIndexChanged.connect(self.edited)
         for field in (self.organisations, self.date):
-            field.textEdited.connect(lambda _text: self.edited.emit())
-        self.note.textChanged.connect(self.edited.emit)
+            field.textEdited.connect(self.edited)
+        self.note.textChanged.connect(self.edited)
         self._level_changed()
 
     def _level_changed(self) -> None:
         self.organisations.setEnabled(self.level.code() == "share")
-        self.edited.emit()
 
     def value(self) -> ConsentInput:
         level = self.level.code() or "none"
@@ -92,3 +94,18 @@ class ConsentFields(QWidget):
         self.organisations.setText(join_list(consent.organisations))
         self.date.setText(consent.date or "")
         self.note.setPlainText(consent.note)
+
+
+def set_enabled(widget: QWidget, enabled: bool) -> None:
+    """setEnabled only when it changes. Views refresh their buttons on every keystroke,
+    and PySide6 6.12 under Python 3.11 drops a reference to None on each call of a
+    void method: calls that change nothing are not made."""
+    # The widget's own setting, whatever its parents' (isEnabled() includes theirs).
+    if widget.testAttribute(Qt.WidgetAttribute.WA_ForceDisabled) == enabled:
+        widget.setEnabled(enabled)
+
+
+def set_shown(widget: QWidget, shown: bool) -> None:
+    """setVisible only when it changes (see set_enabled)."""
+    if widget.isHidden() == shown:
+        widget.setVisible(shown)

@@ -1,6 +1,7 @@
-"""The selected incident, one tab per part of it: details, evidence, custody. Each tab
-is a view of ui/views/ following the same contract. (The people-and-consent and the
-interventions tabs are not built yet: see issue 12's note.)"""
+"""The selected incident, one tab per part of it: details, people and consent,
+interventions, evidence, custody. Each tab is a view of ui/views/ following the same
+contract (show_incident, a `changed` signal); the tabs after Details open once the
+incident is saved. Views with a form take part in has_unsaved_changes/discard_edits."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from ui.i18n import ui_text as _t
 from ui.views.custody import CustodyView
 from ui.views.evidence import EvidenceView
 from ui.views.incident_editor import IncidentEditor
+from ui.views.interventions import InterventionsView
+from ui.views.people import PeopleView
 
 
 class IncidentPanel(QTabWidget):
@@ -22,22 +25,31 @@ class IncidentPanel(QTabWidget):
         super().__init__(parent)
         self.setAccessibleName(_t("Incident"))
         self.editor = IncidentEditor(ctx, self)
+        self.people = PeopleView(ctx, self)
+        self.interventions = InterventionsView(ctx, self)
         self.evidence = EvidenceView(ctx, self)
         self.custody = CustodyView(ctx, self)
         self.addTab(self.editor, _t("Details"))
+        self.addTab(self.people, _t("People"))
+        self.addTab(self.interventions, _t("Interventions"))
         self.addTab(self.evidence, _t("Evidence"))
         self.addTab(self.custody, _t("Custody"))
         self.editor.saved.connect(self._saved)
-        for view in (self.editor, self.evidence, self.custody):
+        for view in (self.editor, self.people, self.interventions, self.evidence, self.custody):
             view.changed.connect(self.changed)
         self.ctx = ctx
         self.incident_id: int | None = None
         self.show_incident(None)
 
+    def _linked_views(
+        self,
+    ) -> tuple[PeopleView | InterventionsView | EvidenceView | CustodyView, ...]:
+        return (self.people, self.interventions, self.evidence, self.custody)
+
     def show_incident(self, incident_id: int | None) -> None:
         if (
             incident_id != self.incident_id
-            and self.editor.has_unsaved_changes()
+            and self.has_unsaved_changes()
             and not self.ctx.dialogs.confirm(
                 self,
                 _t("The incident has changes that are not saved. Discard them?"),
@@ -47,7 +59,7 @@ class IncidentPanel(QTabWidget):
             return
         self.incident_id = incident_id
         self.editor.show_incident(incident_id)
-        for view in (self.evidence, self.custody):
+        for view in self._linked_views():
             view.show_incident(incident_id)
         for index in range(1, self.count()):
             self.setTabEnabled(index, incident_id is not None)
@@ -60,14 +72,25 @@ class IncidentPanel(QTabWidget):
     def _saved(self, incident_id: int) -> None:
         if incident_id != self.incident_id:
             self.incident_id = incident_id
-            for view in (self.evidence, self.custody):
+            for view in self._linked_views():
                 view.show_incident(incident_id)
             for index in range(1, self.count()):
                 self.setTabEnabled(index, True)
         self.saved.emit(incident_id)
 
     def has_unsaved_changes(self) -> bool:
-        return self.editor.has_unsaved_changes()
+        return (
+            self.editor.has_unsaved_changes()
+            or self.people.has_unsaved_changes()
+            or self.interventions.has_unsaved_changes()
+        )
+
+    def has_unsaved_edits_beyond_details(self) -> bool:
+        """Unsaved edits a rebuild of the views could not carry over (only the Details
+        form has a draft to restore)."""
+        return self.people.has_unsaved_changes() or self.interventions.has_unsaved_changes()
 
     def discard_edits(self) -> None:
         self.editor.discard()
+        self.people.discard_edits()
+        self.interventions.discard_edits()

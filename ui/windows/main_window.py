@@ -19,6 +19,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QMainWindow, QSplitter, QToolBar
 
 from ui.context import UiContext
+from ui.dialogs import LOCK_KEYS
 from ui.i18n import ui_text as _t
 from ui.views.incident_list import IncidentListView
 from ui.views.incident_panel import IncidentPanel
@@ -54,7 +55,7 @@ class MainWindow(QMainWindow):
         self.settings_action = self._action(_t("Settings"), None)
         self.settings_action.triggered.connect(self.settings_requested)
         self.toolbar.addSeparator()
-        self.lock_action = self._action(_t("Lock"), QKeySequence("Ctrl+L"))
+        self.lock_action = self._action(_t("Lock"), QKeySequence(LOCK_KEYS))
         self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.lock_action.triggered.connect(lambda: self.lock_requested.emit("user"))
 
@@ -108,8 +109,9 @@ class MainWindow(QMainWindow):
         self._rebuild_views()
 
     def _rebuild_views(self) -> None:
-        if self.ctx.workers.running:
-            # A job (an attach, a verification) reports to the view that started it.
+        if self.ctx.workers.running or self.panel.has_unsaved_edits_beyond_details():
+            # A job (an attach, a verification) reports to the view that started it; a
+            # person or intervention being edited is saved or reverted first, never lost.
             QTimer.singleShot(RETRY_MS, self, self._rebuild_views)
             return
         if self.ctx.language == self._views_language:
