@@ -7,6 +7,7 @@ against re-entry, because Qt (and QAbstractItemModelTester) call it from inside 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -93,24 +94,32 @@ class IncidentListModel(QAbstractTableModel):
             return None
         return line[1][index.column()]
 
-    def _line(self, row: IncidentRow) -> _Line:
+    def _lines(self, rows: Sequence[IncidentRow]) -> list[_Line]:
+        """A page's rows as the columns show them (labels in the list's language)."""
+        locale = QLocale()
         vocab = vocabularies()
-        texts: list[str] = []
-        for _name, column in COLUMNS:
-            if column is IncidentSort.RECORDED:
-                texts.append(QLocale().toString(row.id))
-            elif column is IncidentSort.TITLE:
-                texts.append(row.title)
-            elif column is IncidentSort.DATE:
-                texts.append(row.date or "")
-            elif column is IncidentSort.STATUS:
-                texts.append(vocab.statuses.label(row.status, self._language))
-            elif column is IncidentSort.COUNTRY:
-                country = row.country
-                texts.append(vocab.countries.label(country, self._language) if country else "")
-            else:
-                texts.append(row.updated_at[:10])
-        return (row.id, tuple(texts))
+        language = self._language
+        labels: dict[tuple[str, str], str] = {}  # a page repeats its few statuses
+
+        def label(kind: str, code: str | None) -> str:
+            if not code:
+                return ""
+            text = labels.get((kind, code))
+            if text is None:
+                terms = vocab.statuses if kind == "status" else vocab.countries
+                text = labels[kind, code] = terms.label(code, language)
+            return text
+
+        shown: dict[IncidentSort, Callable[[IncidentRow], str]] = {
+            IncidentSort.RECORDED: lambda row: locale.toString(row.id),
+            IncidentSort.TITLE: lambda row: row.title,
+            IncidentSort.DATE: lambda row: row.date or "",
+            IncidentSort.STATUS: lambda row: label("status", row.status),
+            IncidentSort.COUNTRY: lambda row: label("country", row.country),
+            IncidentSort.UPDATED: lambda row: row.updated_at[:10],
+        }
+        columns = [shown[kind] for _name, kind in COLUMNS]
+        return [(row.id, tuple([text(row) for text in columns])) for row in rows]
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and not self._exhausted
@@ -128,9 +137,10 @@ class IncidentListModel(QAbstractTableModel):
                 limit=PAGE_ROWS,
             )
             if page.rows:
+                lines = self._lines(page.rows)
                 first = len(self._rows)
-                self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
-                self._rows.extend(self._line(row) for row in page.rows)
+                self.beginInsertRows(QModelIndex(), first, first + len(lines) - 1)
+                self._rows.extend(lines)
                 self.endInsertRows()
             self._cursor = page.next_cursor
             self._exhausted = page.next_cursor is None
