@@ -28,12 +28,15 @@ run: $(RUNTIME_STAMP) translations
 # collects new strings from ui/ into the .ts files (lupdate).
 LANGS := fr es ar
 TS := $(foreach l,$(LANGS),resources/translations/carnet_$(l).ts)
-QM := $(TS:.ts=.qm)
+# English needs only its plural forms ("1 minute", "5 minutes"): the source says "minute(s)".
+EN_TS := resources/translations/carnet_en.ts
+QM := $(TS:.ts=.qm) $(EN_TS:.ts=.qm)
 translations: $(QM)
 resources/translations/%.qm: resources/translations/%.ts $(RUNTIME_STAMP)
 	$(BIN)/pyside6-lrelease -silent $< -qm $@
 translations-update: $(RUNTIME_STAMP)
 	$(BIN)/pyside6-lupdate -silent -no-obsolete -tr-function-alias tr+=_t -locations none $$(find ui -name '*.py' | sort) -ts $(TS)
+	$(BIN)/pyside6-lupdate -silent -no-obsolete -pluralonly -tr-function-alias tr+=_t -locations none $$(find ui -name '*.py' | sort) -ts $(EN_TS)
 
 # Every window in English, French and Arabic, offscreen, into docs/screenshots/.
 screenshots: $(DEV_STAMP) translations

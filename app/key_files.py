@@ -12,7 +12,7 @@ from pathlib import Path
 
 from app.errors import StorageError, UsageError, WrongPassphraseError
 from app.fsutil import read_capped, write_new_file
-from app.vault import check_new_passphrase
+from app.vault_input import check_new_passphrase
 from crypto.errors import MalformedError, WrongKeyError
 from crypto.kdf import KdfProfile, normalize_passphrase
 from crypto.public_keys import encode_public_key, key_fingerprint

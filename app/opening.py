@@ -14,7 +14,8 @@ from app.device_share import DeviceShareStore, KeyringDeviceShares
 from app.paths import VaultPaths
 from app.progress import Progress, no_progress
 from app.session import CreatedVault, RecoveredVault
-from app.vault import MAX_WIPE_AFTER, MIN_PASSPHRASE_CHARS, VaultService
+from app.vault import VaultService
+from app.vault_input import MAX_WIPE_AFTER, MIN_PASSPHRASE_CHARS
 from crypto.kdf import KdfProfile
 
 if TYPE_CHECKING:

@@ -1,6 +1,6 @@
 """Where a vault keeps the owner key of its travel backups: two rows of its `meta` table.
 
-A module of its own so that vault creation (app.vault) and `travel prepare`
+A module of its own so that vault creation (app.vault_creation) and `travel prepare`
 (app.travel.owner) write the same rows, without either importing the other.
 """
 

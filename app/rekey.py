@@ -24,6 +24,8 @@ from app.errors import IntegrityError, WrongPassphraseError
 from app.progress import Progress, no_progress
 from app.store.database import Database
 from app.unlocking import TAMPERED
+from app.vault_creation import db_key
+from app.vault_input import recovery_key_bytes
 from crypto.errors import WrongKeyError
 from crypto.header import new_master_key
 from crypto.kdf import derive_key
@@ -49,8 +51,6 @@ def rekey_vault(
 ) -> RekeyReport:
     """Rekey the vault of `service`: it asks for both secrets so that every slot,
     the recovery slot included, can be rewrapped under the new master key."""
-    from app.vault import _db_key, recovery_key_bytes
-
     recovery_key = recovery_key_bytes(recovery_key_text)
     opened = service._open(passphrase, progress)
     old, old_key = opened.header, opened.master_key
@@ -61,7 +61,7 @@ def rekey_vault(
     except HeaderIntegrityError:
         raise IntegrityError(TAMPERED) from None
     new_key = new_master_key()
-    share = service._stage_new_share(old.vault_id) if old.device_share_required else None
+    share = service.rotation.stage(old.vault_id) if old.device_share_required else None
     fresh = build_header(
         master_key=new_key,
         stretched=opened.stretched,
@@ -77,7 +77,7 @@ def rekey_vault(
     fresh = replace(fresh, duress_slot=old.duress_slot, wipe_after=old.wipe_after)
     old_signer = DeviceSigner(derive_key(old_key, PURPOSE_SIGNING_SEED))
     new_signer = DeviceSigner(derive_key(new_key, PURPOSE_SIGNING_SEED))
-    db = Database.open(service.paths.store, _db_key(old_key))
+    db = Database.open(service.paths.store, db_key(old_key))
     try:
         with db.transaction() as conn:
             remember_previous_signer(conn, old_signer.public_key)
@@ -86,7 +86,7 @@ def rekey_vault(
         service.headers.write_copy(
             state, 1 - state.newest_index, fresh.upgraded(state.sequence + 1, new_key)
         )
-        db.rekey(_db_key(new_key))
+        db.rekey(db_key(new_key))
         progress(2, 3, "rekeying")
         state = service.read_state()
         service.headers.write(state, fresh.upgraded(state.sequence + 1, new_key))
@@ -96,7 +96,7 @@ def rekey_vault(
     finally:
         db.close()
     if share is not None:
-        service._promote_share(old.vault_id, share)
+        service.rotation.promote(old.vault_id, share)
     progress(3, 3, "done")
     return RekeyReport(
         previous_signer=old_signer.fingerprint,

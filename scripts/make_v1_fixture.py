@@ -31,7 +31,7 @@ if str(ROOT) not in sys.path:
 from app.fsutil import make_private_dir, write_new_file  # noqa: E402
 from app.store.database import Database  # noqa: E402
 from app.store.migrations import MIGRATIONS  # noqa: E402
-from app.vault import META_CREATED_AT, META_RECOVERY_PUBLIC_KEY, PURPOSE_DB_KEY  # noqa: E402
+from app.vault_creation import META_CREATED_AT, META_RECOVERY_PUBLIC_KEY, PURPOSE_DB_KEY  # noqa: E402
 from crypto.header import VERSION_1, new_master_key, new_salt, new_vault_id  # noqa: E402
 from crypto.kdf import (  # noqa: E402
     KdfProfile,

@@ -22,8 +22,9 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from app.errors import NotFoundError
-from app.evidence.attachments import AttachmentService, safe_file_name
+from app.evidence.attachments import AttachmentService
 from app.evidence.blobs import BlobStore
+from app.evidence.file_names import safe_file_name
 from app.models import IncidentInput
 from app.notebook import Notebook
 from crypto.blob_stream import CHUNK_OVERHEAD, DEFAULT_CHUNK_SIZE, PREAMBLE_BYTES

@@ -18,11 +18,11 @@ import nacl.utils
 import pytest
 
 import app.header_store
+from app.duress_swap import DuressSwap
 from app.errors import CarnetError, IntegrityError, WrongPassphraseError
 from app.header_store import HeaderStore
 from app.paths import VaultPaths
 from app.store.database import Database
-from app.vault import VaultService
 from app.wipe import FRESH_PREFIX, STASH_PREFIX, WipeService
 from crypto.header_file import (
     COPY_OFFSETS,
@@ -213,10 +213,10 @@ def test_a_duress_unlock_killed_half_way_leaves_a_vault_that_opens(
         monkeypatch.setattr(Database, "migrate_new", killed)
     else:
 
-        def killed_move(self: VaultService, fresh_dir: object) -> None:
+        def killed_move(self: DuressSwap, fresh_dir: object) -> None:
             raise Crash
 
-        monkeypatch.setattr(VaultService, "_move_in", killed_move)
+        monkeypatch.setattr(DuressSwap, "_move_in", killed_move)
     with pytest.raises(Crash):
         service.unlock(DURESS)
     monkeypatch.undo()

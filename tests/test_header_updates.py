@@ -25,6 +25,7 @@ from app.header_store import HeaderStore
 from app.notebook import Notebook
 from app.paths import VaultPaths
 from app.session import VaultSession
+from app.share_rotation import ShareRotation
 from app.store.database import Database
 from app.vault import UPGRADE_NOTICE, VaultService
 from app.wipe import STASH_PREFIX, WipeService
@@ -189,10 +190,10 @@ def test_rekey_killed_at_any_step_finishes_at_the_next_unlock(
         monkeypatch.setattr(Database, "rekey", killed_before_rekey)
     elif crash_at == "promote":
 
-        def crashing(self: VaultService, vault_id: bytes, share: bytes) -> None:
+        def crashing(self: ShareRotation, vault_id: bytes, share: bytes) -> None:
             raise Crash
 
-        monkeypatch.setattr(VaultService, "_promote_share", crashing)
+        monkeypatch.setattr(ShareRotation, "promote", crashing)
     else:
         crash_on_write(monkeypatch, int(crash_at))
     with contextlib.suppress(Crash):
@@ -248,10 +249,10 @@ def test_a_share_left_pending_by_a_crash_is_promoted(
 ) -> None:
     service, _ = make(paths, shares)
 
-    def crashing(self: VaultService, vault_id: bytes, share: bytes) -> None:
+    def crashing(self: ShareRotation, vault_id: bytes, share: bytes) -> None:
         raise Crash
 
-    monkeypatch.setattr(VaultService, "_promote_share", crashing)
+    monkeypatch.setattr(ShareRotation, "promote", crashing)
     with pytest.raises(Crash):
         service.change_passphrase(PASS, NEW)
     monkeypatch.undo()

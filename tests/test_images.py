@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 from PIL import Image, TiffImagePlugin
 
 from app.errors import RefusedFileError
-from app.evidence.capture import CaptureMetadata, _gps_fields, read_capture_metadata
+from app.evidence.capture import read_capture_metadata
+from app.evidence.capture_exif import _gps_fields
+from app.evidence.capture_metadata import CaptureMetadata
 from app.evidence.images import MAX_STRIP_BYTES, StrippedImage, check_pixels, strip_image
 from tests.image_factory import (
     CANARY_MAKE,

@@ -23,7 +23,8 @@ from app.notebook import Notebook
 from app.paths import VaultPaths
 from app.store.database import Database
 from app.store.migrations import LATEST_VERSION, MIGRATIONS
-from app.vault import PURPOSE_DB_KEY, VaultService
+from app.vault import VaultService
+from app.vault_creation import PURPOSE_DB_KEY
 from crypto.kdf import KdfProfile, derive_key, normalize_passphrase, stretch_passphrase
 from crypto.vault_keys import open_with_passphrase
 from tests.conftest import CarnetEnv, run_carnet

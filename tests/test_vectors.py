@@ -32,7 +32,8 @@ import sqlcipher3
 
 from app.device_share import KeyringDeviceShares, NoDeviceShares
 from app.paths import VaultPaths
-from app.vault import PURPOSE_DB_KEY, VaultService, _db_key
+from app.vault import VaultService
+from app.vault_creation import PURPOSE_DB_KEY, db_key
 from crypto.header import (
     COPY_BYTES,
     HEADER_BYTES,
@@ -411,7 +412,7 @@ def test_kek_and_subkey_vectors() -> None:
             derive_key(MASTER_KEY, b"carnet-hdr-mac"),
             ref_blake2b(MASTER_KEY, b"carnet-hdr-mac"),
         ),
-        SQLCIPHER_KEY: (_db_key(MASTER_KEY), ref_blake2b(MASTER_KEY, b"carnet-sqlcipher")),
+        SQLCIPHER_KEY: (db_key(MASTER_KEY), ref_blake2b(MASTER_KEY, b"carnet-sqlcipher")),
     }
     for hex_value, (ours, reference) in expected.items():
         assert ours.hex() == hex_value
@@ -429,9 +430,9 @@ def test_kek_and_subkey_vectors() -> None:
 
 def test_sqlcipher_key_vector() -> None:
     assert PURPOSE_DB_KEY == b"carnet-sqlcipher"
-    assert _db_key(MASTER_KEY).hex() == SQLCIPHER_KEY
+    assert db_key(MASTER_KEY).hex() == SQLCIPHER_KEY
     # A different master key gives a different database key.
-    assert _db_key(RECOVERY_KEY).hex() != SQLCIPHER_KEY
+    assert db_key(RECOVERY_KEY).hex() != SQLCIPHER_KEY
 
 
 def test_recovery_key_vectors() -> None:

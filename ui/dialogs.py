@@ -144,7 +144,8 @@ class Dialogs:
 
     @staticmethod
     def _file_dialog(parent: QWidget | None, title: str) -> QFileDialog:
-        dialog = QFileDialog(parent, title)
+        # Every window's title begins with "Carnet" (and never names the notebook's files).
+        dialog = QFileDialog(parent, _t("Carnet — {what}").format(what=title))
         # Qt's own dialog: the desktop's would add the file to its recent-files list.
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
         dialog.setOption(QFileDialog.Option.DontUseCustomDirectoryIcons, True)

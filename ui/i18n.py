@@ -25,8 +25,8 @@ PSEUDO = "xx"
 def ui_text(text: str) -> str:
     """A user-visible string, translated. Modules import it as `_t`, which lupdate is told
     to read as `tr` (Makefile: -tr-function-alias tr+=_t); such strings share the one
-    unnamed context lupdate gives them. Plurals use QCoreApplication.translate() with an
-    explicit context and a count instead."""
+    unnamed context lupdate gives them. Plurals use the widget's own `self.tr(text, "", n)`
+    (context: its class name), the one form the pinned lupdate (6.11) reads as a plural."""
     return QCoreApplication.translate("", text)
 
 

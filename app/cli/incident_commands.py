@@ -4,24 +4,16 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
-import sys
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from app import validation
 from app.cli.context import Context, Subcommands
-from app.dates import parse_event_date
-from app.errors import UsageError, ValidationError
+from app.cli.incident_prompts import prompt_incident, require_terminal_for_prompts
+from app.cli.text_input import read_json, read_text
+from app.errors import UsageError
 from app.incident_json import detail_to_json, input_from_json, inputs_from_json
 from app.models import IncidentDetail, IncidentInput
 from app.validation import parse_coordinates
 from app.vocabulary import vocabularies
-
-T = TypeVar("T")
-MAX_JSON_FILE = 256 * 1024 * 1024
-MAX_TEXT_FILE = 16 * 1024 * 1024
 
 
 def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
@@ -122,16 +114,16 @@ def cmd_add(ctx: Context) -> int:
     if args.json_file:
         if _any_field_given(args):
             raise UsageError("--json-file cannot be combined with field options")
-        items = inputs_from_json(_read_json(args.json_file, ctx))
+        items = inputs_from_json(read_json(args.json_file))
     elif interactive:
-        _require_terminal_for_prompts()
+        require_terminal_for_prompts()
         items = []
     else:
         items = [_apply_options(IncidentInput(title=args.title), args, ctx)]
     with ctx.open_notebook() as notebook:
         # Unlock before asking the fields, so a mistyped passphrase loses nothing typed.
         if interactive:
-            items = [_prompt_incident()]
+            items = [prompt_incident()]
         ids = notebook.incidents.add_many(items, progress=ctx.progress())
     if len(ids) > 1:
         ctx.note(f"Imported {len(ids)} incidents.")
@@ -181,7 +173,7 @@ def cmd_show(ctx: Context) -> int:
 def cmd_edit(ctx: Context) -> int:
     args = ctx.args
     _refuse_double_stdin(args)
-    json_changes = _read_json(args.json_file, ctx) if args.json_file else None
+    json_changes = read_json(args.json_file) if args.json_file else None
     with ctx.open_notebook() as notebook:
         current = notebook.incidents.get(args.id).to_input()
         if json_changes is not None:
@@ -279,7 +271,7 @@ def _apply_options(base: IncidentInput, args: argparse.Namespace, ctx: Context) 
     if args.narrative is not None:
         changes["narrative"] = args.narrative
     if args.narrative_file is not None:
-        changes["narrative"] = _read_text(args.narrative_file)
+        changes["narrative"] = read_text(args.narrative_file)
     if args.coordinates is not None:
         changes["coordinates"] = parse_coordinates(args.coordinates)
     if args.violation is not None:
@@ -287,122 +279,6 @@ def _apply_options(base: IncidentInput, args: argparse.Namespace, ctx: Context) 
     if args.tag is not None:
         changes["tags"] = tuple(args.tag)
     return dataclasses.replace(base, **changes)
-
-
-def _read_text(source: str) -> str:
-    if source == "-":
-        data = sys.stdin.read(MAX_TEXT_FILE + 1)
-    else:
-        try:
-            data = Path(source).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot read {source}: {exc.strerror}") from None
-        except UnicodeDecodeError:
-            raise UsageError(f"{source} is not UTF-8 text") from None
-    if len(data) > MAX_TEXT_FILE:
-        raise UsageError("the narrative file is too long")
-    return data
-
-
-def _read_json(source: str, ctx: Context) -> Any:
-    if source == "-":
-        raw = sys.stdin.buffer.read(MAX_JSON_FILE + 1)
-    else:
-        try:
-            with Path(source).open("rb") as handle:
-                raw = handle.read(MAX_JSON_FILE + 1)
-        except OSError as exc:
-            raise UsageError(f"cannot read {source}: {exc.strerror}") from None
-    if len(raw) > MAX_JSON_FILE:
-        raise UsageError("the JSON file is larger than 256 MiB")
-    try:
-        return json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ValidationError("the JSON file is not UTF-8") from None
-    except json.JSONDecodeError as exc:
-        raise ValidationError(
-            f"the JSON file does not parse (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from None
-
-
-def _require_terminal_for_prompts() -> None:
-    if not sys.stdin.isatty():
-        raise UsageError(
-            "give --title (and other fields), or --json-file F; "
-            "or run on a terminal to be asked each field"
-        )
-
-
-def _prompt_incident() -> IncidentInput:
-    """Ask each field on the terminal: nothing typed here reaches the shell's history.
-
-    A field that does not validate is asked again, so one typo loses nothing else.
-    """
-    vocab = vocabularies()
-    title = _ask("Title: ", lambda v: validation.text(v, "title", required=True))
-    date = _ask(
-        "Date (YYYY-MM-DD, YYYY-MM, YYYY, ~ if approximate; empty if unknown): ",
-        lambda v: parse_event_date(v).text(),
-    )
-    location = _ask("Location: ", lambda v: validation.text(v, "location"))
-    country = _ask(
-        "Country code (e.g. SN; empty if none): ",
-        lambda v: vocab.countries.check(v.strip().upper()) if v.strip() else None,
-    )
-    violations = _ask_violations()
-    tags = _ask(
-        "Tags (comma-separated): ",
-        lambda v: validation.tags([t for t in v.split(",") if t.strip()]),
-    )
-    print("Narrative (end with a line holding a single '.', or Ctrl-D):")
-    lines: list[str] = []
-    while True:
-        try:
-            line = input()
-        except EOFError:
-            break
-        if line == ".":
-            break
-        lines.append(line)
-    return IncidentInput(
-        title=title,
-        narrative="\n".join(lines),
-        date=date,
-        location=location,
-        country=country,
-        violations=violations,
-        tags=tags,
-    )
-
-
-def _ask(prompt: str, check: Callable[[str], T]) -> T:
-    while True:
-        try:
-            return check(input(prompt))
-        except ValidationError as exc:
-            print(f"  {exc.message}")
-
-
-def _ask_violations() -> tuple[str, ...]:
-    """Show the violation types numbered in two columns; accept numbers or codes."""
-    codes = vocabularies().violations.codes
-    half = (len(codes) + 1) // 2
-    width = max(len(code) for code in codes) + 6
-    for row in range(half):
-        left = f"{row + 1:>3} {codes[row]}".ljust(width)
-        right = f"{row + half + 1:>3} {codes[row + half]}" if row + half < len(codes) else ""
-        print(left + right)
-
-    def parse(answer: str) -> tuple[str, ...]:
-        chosen = []
-        for item in (part.strip() for part in answer.split(",")):
-            if item.isdigit() and 1 <= int(item) <= len(codes):
-                chosen.append(codes[int(item) - 1])
-            elif item:
-                chosen.append(vocabularies().violations.check(item))
-        return tuple(chosen)
-
-    return _ask("Violations (numbers or codes, comma-separated): ", parse)
 
 
 def _print_detail(ctx: Context, detail: IncidentDetail) -> None:

@@ -15,7 +15,7 @@ from app.travel.backup import recovery_public_key, write_backup
 from app.travel.owner import owner_public_key, remember_signer, stored_signer
 from app.travel.restore import recovery_recipient, restore_backup, verify_backup
 from app.unsent import count_unsent
-from app.vault import recovery_key_bytes
+from app.vault_input import recovery_key_bytes
 from app.wipe import WipeService
 from crypto.kdf import KdfProfile
 

@@ -12,12 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import os
-import uuid
 from collections.abc import Iterator, Sequence
-from pathlib import Path, PurePath
-from typing import Any
+from pathlib import Path
 
 from app.clock import Clock, utc_now
 from app.custody import CustodyAction, CustodyLog
@@ -30,27 +27,32 @@ from app.errors import (
     UsageError,
 )
 from app.evidence import streaming
+from app.evidence.attach_sources import NO_SUCH_FILE, expand_sources, os_reason
+from app.evidence.attachment_rows import (
+    COLUMNS,
+    DERIVATION_STRIPPED,
+    attachment_from_row,
+    fetch_row,
+    register,
+    subject,
+)
 from app.evidence.blobs import BlobStore
-from app.evidence.capture import CaptureMetadata, read_capture_metadata
+from app.evidence.capture import read_capture_metadata
+from app.evidence.capture_metadata import CaptureMetadata
+from app.evidence.file_names import safe_file_name, stripped_name
 from app.evidence.media import HEAD_BYTES, sniff_media_type
+from app.evidence.source_removal import delete_verified_source
 from app.evidence.strip import can_strip, max_strip_bytes, strip_file
-from app.fsutil import UnlinkFailedError, overwrite_and_unlink, write_then_rename
+from app.fsutil import write_then_rename
 from app.incidents import require_incident
 from app.models import Attachment, AttachOutcome
 from app.progress import CancelToken, Progress, no_progress
 from app.store.database import Database
 from crypto.blob_stream import DEFAULT_CHUNK_SIZE
 
-_COLUMNS = (
-    "id, uid, incident_id, original_name, media_type, size, sha256, added_at, "
-    "captured_at, metadata, derived_from, derivation"
-)
-DERIVATION_STRIPPED = "stripped"
 STAGE_ATTACHING = "attaching"
 STAGE_VERIFYING = "verifying"
 STAGE_EXTRACTING = "extracting"
-MAX_NAME_CHARS = 255
-NO_SUCH_FILE = "no such file"
 
 
 class AttachmentService:
@@ -90,7 +92,7 @@ class AttachmentService:
         """
         with self.db.reading() as conn:
             require_incident(conn, incident_id)
-        found = list(_expand(sources))
+        found = list(expand_sources(sources))
         total = sum(size for _, _, size, _ in found)
         done_before = 0
         outcomes: list[AttachOutcome] = []
@@ -120,9 +122,7 @@ class AttachmentService:
                 )
             except OSError as exc:
                 outcomes.append(
-                    AttachOutcome(
-                        str(path), error=_os_reason(exc), error_code=CarnetError.exit_code
-                    )
+                    AttachOutcome(str(path), error=os_reason(exc), error_code=CarnetError.exit_code)
                 )
             done_before += size
         progress(total, total, STAGE_ATTACHING)
@@ -149,123 +149,38 @@ class AttachmentService:
                     source, self.blobs, chunk_size=self.chunk_size, progress=report, cancel=cancel
                 )
                 try:
-                    attachment = self._register(
-                        incident_id, sealed, name, media_type, capture, derived_from=None
+                    attachment = register(
+                        self.db,
+                        self.custody,
+                        self.clock,
+                        incident_id,
+                        sealed,
+                        name,
+                        media_type,
+                        capture,
+                        derived_from=None,
                     )
                 except BaseException:
                     self.blobs.remove([sealed.blob_id])
                     raise
         if not delete_source:
             return AttachOutcome(str(path), attachment)
-        return self._delete_source(path, attachment, sealed, identity)
-
-    def _delete_source(
-        self,
-        path: Path,
-        attachment: Attachment,
-        sealed: streaming.SealedFile,
-        identity: tuple[int, int],
-    ) -> AttachOutcome:
-        """Remove the original only once the blob is proven to decrypt to the same bytes.
-
-        `identity` is the (device, inode) of the file that was read: a symbolic link's
-        target is what gets overwritten and deleted (then the link), and a path that
-        meanwhile names another file is left alone (app.fsutil.overwrite_and_unlink).
-        """
-        try:
-            digest, size = streaming.digest(
-                self.blobs, sealed.blob_id, sealed.key, sealed.chunk_size
-            )
-        except IntegrityError as exc:
-            return AttachOutcome(str(path), attachment, source_error=exc.message)
-        if digest != sealed.sha256 or size != sealed.size:
-            return AttachOutcome(
-                str(path), attachment, source_error="the stored copy did not verify; kept"
-            )
-        try:
-            removal = overwrite_and_unlink(path, identity)
-        except UnlinkFailedError as exc:
-            done = "overwritten with zeros, but" if exc.overwritten else "not overwritten, and"
-            return AttachOutcome(
-                str(path),
-                attachment,
-                source_error=f"{done} could not be deleted: {_os_reason(exc)}",
-                source_overwritten=exc.overwritten,
-            )
-        except OSError as exc:
-            return AttachOutcome(str(path), attachment, source_error=_os_reason(exc))
-        return AttachOutcome(
-            str(path),
-            attachment,
-            source_deleted=True,
-            source_overwritten=removal.overwritten,
-            source_target=str(removal.removed) if removal.link is not None else None,
-            source_link_kept=not removal.link_removed,
-        )
-
-    def _register(
-        self,
-        incident_id: int,
-        sealed: streaming.SealedFile,
-        name: str,
-        media_type: str,
-        capture: CaptureMetadata,
-        derived_from: int | None,
-    ) -> Attachment:
-        with self.db.transaction() as conn:
-            require_incident(conn, incident_id)
-            cursor = conn.execute(
-                "INSERT INTO attachments (uid, incident_id, blob_id, file_key, chunk_size, "
-                "original_name, media_type, size, sha256, added_at, captured_at, metadata, "
-                "derived_from, derivation) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    uuid.uuid4().hex,
-                    incident_id,
-                    sealed.blob_id,
-                    sealed.key,
-                    sealed.chunk_size,
-                    name,
-                    media_type,
-                    sealed.size,
-                    sealed.sha256,
-                    self.clock(),
-                    capture.captured_at,
-                    json.dumps(capture.fields, ensure_ascii=False, sort_keys=True),
-                    derived_from,
-                    DERIVATION_STRIPPED if derived_from is not None else None,
-                ),
-            )
-            attachment_id = int(cursor.lastrowid)
-            details: dict[str, object] = {
-                "sha256": sealed.sha256,
-                "size": sealed.size,
-                "media_type": media_type,
-            }
-            if derived_from is not None:
-                details["derived_from"] = derived_from
-            self.custody.append(
-                conn,
-                CustodyAction.STRIP if derived_from is not None else CustodyAction.ATTACH,
-                _subject(attachment_id),
-                incident_id,
-                details,
-            )
-            return _attachment(_fetch_row(conn, attachment_id))
+        return delete_verified_source(self.blobs, path, attachment, sealed, identity)
 
     # Reading -------------------------------------------------------------------------
 
     def get(self, attachment_id: int) -> Attachment:
         with self.db.reading() as conn:
-            return _attachment(_fetch_row(conn, attachment_id))
+            return attachment_from_row(fetch_row(conn, attachment_id))
 
     def list_for(self, incident_id: int) -> list[Attachment]:
         with self.db.reading() as conn:
             require_incident(conn, incident_id)
             rows = conn.execute(
-                f"SELECT {_COLUMNS} FROM attachments WHERE incident_id = ? ORDER BY id",  # noqa: S608
+                f"SELECT {COLUMNS} FROM attachments WHERE incident_id = ? ORDER BY id",  # noqa: S608
                 (incident_id,),
             ).fetchall()
-        return [_attachment(row) for row in rows]
+        return [attachment_from_row(row) for row in rows]
 
     def chunks(self, attachment_id: int) -> Iterator[bytes]:
         """The plaintext, verified chunk by chunk (the stream fails if anything was changed).
@@ -312,7 +227,7 @@ class AttachmentService:
                 progress(done, attachment.size, STAGE_EXTRACTING)
         self.custody.record(
             CustodyAction.EXTRACT,
-            _subject(attachment_id),
+            subject(attachment_id),
             attachment.incident_id,
             {"sha256": attachment.sha256, "size": attachment.size},
         )
@@ -354,13 +269,16 @@ class AttachmentService:
         data = b"".join(self.chunks(attachment_id))
         stripped = strip_file(data, original.media_type)
         del data
-        name = _stripped_name(original.original_name, stripped.media_type)
+        name = stripped_name(original.original_name, stripped.media_type)
         with self.blobs.intake_lock():
             sealed = streaming.seal(
                 io.BytesIO(stripped.data), self.blobs, chunk_size=self.chunk_size
             )
             try:
-                return self._register(
+                return register(
+                    self.db,
+                    self.custody,
+                    self.clock,
                     original.incident_id,
                     sealed,
                     name,
@@ -375,15 +293,15 @@ class AttachmentService:
     def stripped_copy(self, attachment_id: int) -> Attachment | None:
         with self.db.reading() as conn:
             row = conn.execute(
-                f"SELECT {_COLUMNS} FROM attachments WHERE derived_from = ? AND derivation = ?",  # noqa: S608
+                f"SELECT {COLUMNS} FROM attachments WHERE derived_from = ? AND derivation = ?",  # noqa: S608
                 (attachment_id, DERIVATION_STRIPPED),
             ).fetchone()
-        return _attachment(row) if row is not None else None
+        return attachment_from_row(row) if row is not None else None
 
     def delete(self, attachment_id: int) -> None:
         """Delete an attachment (and its stripped copy): rows first, then the blobs."""
         with self.db.transaction() as conn:
-            attachment = _attachment(_fetch_row(conn, attachment_id))
+            attachment = attachment_from_row(fetch_row(conn, attachment_id))
             blob_ids = [
                 str(row[0])
                 for row in conn.execute(
@@ -395,7 +313,7 @@ class AttachmentService:
             self.custody.append(
                 conn,
                 CustodyAction.DELETE,
-                _subject(attachment_id),
+                subject(attachment_id),
                 attachment.incident_id,
                 {"sha256": attachment.sha256},
             )
@@ -416,106 +334,3 @@ class AttachmentService:
         if row is None:
             raise NotFoundError(f"no attachment {attachment_id}")
         return str(row[0]), bytes(row[1]), int(row[2]), str(row[3])
-
-
-def safe_file_name(name: str) -> str:
-    """The last component of a stored name, made safe to create in a folder."""
-    base = PurePath(name.replace("\\", "/")).name
-    cleaned = "".join(ch for ch in base if ch.isprintable() and ch not in "/\x00")
-    cleaned = cleaned.lstrip(".").strip()
-    return cleaned[:MAX_NAME_CHARS] or "attachment"
-
-
-def _expand(sources: Sequence[Path]) -> Iterator[tuple[Path, str, int, str | None]]:
-    """(path, name to record, size, problem) for every file named or inside a named folder.
-
-    Symbolic links inside folders are skipped (reported), so walking a folder never
-    leaves it; a link named on the command line is followed, since the user chose it.
-    """
-    for source in sources:
-        try:
-            source.stat()
-        except FileNotFoundError:
-            yield source, source.name, 0, NO_SUCH_FILE
-            continue
-        except OSError as exc:  # a name too long, a folder we may not enter, ...
-            yield source, source.name[:MAX_NAME_CHARS], 0, exc.strerror or "cannot be read"
-            continue
-        if source.is_dir():
-            for root, dirs, files in os.walk(source):
-                dirs.sort()
-                for name in sorted(files):
-                    path = Path(root) / name
-                    relative = path.relative_to(source.parent).as_posix()
-                    if path.is_symlink():
-                        yield path, relative, 0, "a symbolic link inside a folder; skipped"
-                    elif not path.is_file():
-                        yield path, relative, 0, "not a regular file; skipped"
-                    else:
-                        yield path, relative, path.stat().st_size, None
-        elif source.is_file():
-            yield source, source.name, source.stat().st_size, None
-        elif source.exists():
-            yield source, source.name, 0, "not a regular file"
-        else:
-            yield source, source.name, 0, NO_SUCH_FILE
-
-
-_STRIPPED_EXTENSIONS = {
-    "image/jpeg": ".jpg",
-    "image/png": ".png",
-    "image/webp": ".webp",
-    "video/mp4": ".mp4",
-    "video/quicktime": ".mov",
-    "video/3gpp": ".3gp",
-    "video/3gpp2": ".3g2",
-    "audio/mp4": ".m4a",
-    "video/webm": ".webm",
-    "video/matroska": ".mkv",
-    "audio/ogg": ".ogg",
-    "audio/mpeg": ".mp3",
-    "audio/wav": ".wav",
-    "audio/flac": ".flac",
-    "application/pdf": ".pdf",
-}
-
-
-def _stripped_name(original: str, media_type: str) -> str:
-    extension = _STRIPPED_EXTENSIONS.get(media_type, "")
-    stem = PurePath(original.replace("\\", "/")).stem or "file"
-    return f"{stem}-stripped{extension}"
-
-
-def _subject(attachment_id: int) -> str:
-    return f"attachment {attachment_id}"
-
-
-def _fetch_row(conn: Any, attachment_id: int) -> Any:
-    row = conn.execute(
-        f"SELECT {_COLUMNS} FROM attachments WHERE id = ?",  # noqa: S608
-        (attachment_id,),
-    ).fetchone()
-    if row is None:
-        raise NotFoundError(f"no attachment {attachment_id}")
-    return row
-
-
-def _attachment(row: Any) -> Attachment:
-    return Attachment(
-        id=int(row[0]),
-        uid=str(row[1]),
-        incident_id=int(row[2]),
-        original_name=str(row[3]),
-        media_type=str(row[4]),
-        size=int(row[5]),
-        sha256=str(row[6]),
-        added_at=str(row[7]),
-        captured_at=row[8],
-        metadata=json.loads(row[9]),
-        derived_from=row[10],
-        derivation=row[11],
-    )
-
-
-def _os_reason(exc: OSError) -> str:
-    return exc.strerror.lower() if exc.strerror else "I/O error"

@@ -24,7 +24,8 @@ from app.clock import Clock, utc_now
 from app.custody import CustodyAction, CustodyLog
 from app.destinations import DestinationService, parse_public_key
 from app.errors import UsageError
-from app.evidence.attachments import AttachmentService, safe_file_name
+from app.evidence.attachments import AttachmentService
+from app.evidence.file_names import safe_file_name
 from app.export import records, report, stripping
 from app.export.consent import Audience
 from app.export.names import portable_path, portable_segment

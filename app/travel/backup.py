@@ -36,7 +36,7 @@ from app.export.tar_stream import add_bytes, add_stream, write_bundle_file
 from app.notebook import Notebook
 from app.progress import CancelToken, Progress, no_progress
 from app.travel import snapshot
-from app.vault import META_RECOVERY_PUBLIC_KEY
+from app.vault_creation import META_RECOVERY_PUBLIC_KEY
 from crypto.bundle import MAX_RECIPIENTS
 from crypto.public_keys import key_fingerprint
 from crypto.signing import OwnerSigner

@@ -10,7 +10,7 @@ recovery key derives the same public key and refuses anything it did not sign.
 `travel prepare` must sign without the recovery key at hand (it is written down and kept
 apart from the laptop), so the vault keeps the derived seed, never the recovery key
 itself, in its database, which SQLCipher encrypts under the master key (so "under MK"):
-app.vault.owner_key_rows, written at creation and at restore. It is the only secret in
+app.owner_key.owner_key_rows, written at creation and at restore. It is the only secret in
 `meta`, and nothing that leaves the vault carries it (the backup's database holds only
 the device keys' public halves from `meta`). A vault made before this existed has no such row:
 the first `travel prepare` asks for the recovery key once, checks it is this vault's, and

@@ -12,6 +12,10 @@
         <translation>Carnet</translation>
     </message>
     <message>
+        <source>Carnet — {what}</source>
+        <translation>Carnet — {what}</translation>
+    </message>
+    <message>
         <source>This computer no longer holds the key part this notebook needs. Use the recovery key to open it.</source>
         <translation>لم يعد هذا الحاسوب يحتفظ بجزء المفتاح الذي يحتاجه هذا الدفتر. استخدم مفتاح الاسترداد لفتحه.</translation>
     </message>

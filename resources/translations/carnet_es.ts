@@ -12,6 +12,10 @@
         <translation>Carnet</translation>
     </message>
     <message>
+        <source>Carnet — {what}</source>
+        <translation>Carnet — {what}</translation>
+    </message>
+    <message>
         <source>This computer no longer holds the key part this notebook needs. Use the recovery key to open it.</source>
         <translation>Este equipo ya no guarda la parte de la clave que necesita este cuaderno. Use la clave de recuperación para abrirlo.</translation>
     </message>

@@ -12,6 +12,10 @@
         <translation>Carnet</translation>
     </message>
     <message>
+        <source>Carnet — {what}</source>
+        <translation>Carnet — {what}</translation>
+    </message>
+    <message>
         <source>This computer no longer holds the key part this notebook needs. Use the recovery key to open it.</source>
         <translation>Cet ordinateur ne contient plus la partie de la clé dont ce carnet a besoin. Utilisez la clé de récupération pour l&apos;ouvrir.</translation>
     </message>

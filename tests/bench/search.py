@@ -34,7 +34,7 @@ from app.search import (
     SearchService,
     fts_query,
 )
-from app.vault import PURPOSE_DB_KEY
+from app.vault_creation import PURPOSE_DB_KEY
 from tests.bench import data, probe, stores
 from tests.bench.common import (
     PASSPHRASE,

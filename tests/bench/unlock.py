@@ -16,7 +16,8 @@ from typing import Any
 from app.device_share import NoDeviceShares
 from app.paths import VaultPaths
 from app.store.database import Database
-from app.vault import PURPOSE_DB_KEY, VaultService
+from app.vault import VaultService
+from app.vault_creation import PURPOSE_DB_KEY
 from crypto.kdf import KdfProfile, derive_key, normalize_passphrase, stretch_passphrase
 from crypto.vault_keys import open_with_passphrase
 from tests.bench.common import PASSPHRASE, Workspace, median, say, table

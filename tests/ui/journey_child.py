@@ -111,9 +111,9 @@ def make_evidence(outside: Path, canary: str) -> list[Path]:
 
 
 def first_run(j: Journey) -> None:
-    from tests.ui.app_driver import confirm_recovery_key, create_through_wizard
+    from tests.ui.app_driver import DURESS, confirm_recovery_key, create_through_wizard
 
-    wizard = create_through_wizard(j.carnet, finish=False)
+    wizard = create_through_wizard(j.carnet, duress=DURESS, finish=False)
     j.recovery_key = wizard.key_page.key.text()
     assert j.recovery_key.count("-") >= 5, "no recovery key shown"
     confirm_recovery_key(j.carnet, wizard)
@@ -136,6 +136,44 @@ def add_incident(j: Journey) -> None:
     assert model.rowCount() == 1
     assert model.index(0, 1).data() == j.incident_title
     assert window.windowTitle() == "Carnet"
+
+
+def add_person_with_consent(j: Journey) -> None:
+    """A person whose name is the canary, linked with consent to share with named
+    organisations: names are what a border examiner looks for first."""
+    from PySide6.QtTest import QTest
+
+    from tests.ui.app_driver import wait_until
+
+    panel = j.window().panel
+    people = panel.people
+    panel.setCurrentWidget(people)
+    people.add_button.click()
+    form = people.form
+    QTest.keyClicks(form.name, f"{j.canary} Diallo")
+    form.role.setCurrentIndex(form.role.findData("witness"))
+    form.consent.level.setCurrentIndex(form.consent.level.findData("share"))
+    QTest.keyClicks(form.consent.organisations, "Front Line Defenders")
+    QTest.keyClicks(form.consent.note, f"Agreed with {j.canary}")
+    people.save_button.click()
+    wait_until(lambda: people.model.rowCount() == 1)
+    assert people.model.index(0, 0).data() == f"{j.canary} Diallo"
+
+
+def add_intervention(j: Journey) -> None:
+    """An intervention whose actor holds the canary, typed so the completer is fed."""
+    from PySide6.QtTest import QTest
+
+    from tests.ui.app_driver import wait_until
+
+    panel = j.window().panel
+    interventions = panel.interventions
+    panel.setCurrentWidget(interventions)
+    interventions.add_button.click()
+    QTest.keyClicks(interventions.actor, f"Lawyer {j.canary}")
+    QTest.keyClicks(interventions.notes, f"Called about {j.canary}")
+    interventions.save_button.click()
+    wait_until(lambda: interventions.model.rowCount() == 1)
 
 
 def attach_files(j: Journey) -> None:
@@ -290,6 +328,44 @@ def unlock(j: Journey) -> None:
     assert j.window().incidents.search.text() == ""
 
 
+def vault_holds_only_ciphertext(j: Journey) -> None:
+    """The control that the canary really went in, checked here because the duress
+    unlock that follows wipes this vault: blobs exist, and no vault file holds the canary
+    or the first bytes of an attached file."""
+    from tests.test_no_plaintext import scan
+
+    notebook = j.carnet.notebook
+    assert notebook is not None
+    vault = notebook.session.paths.root
+    blobs = [p for p in (vault / "blobs").rglob("*") if p.is_file() and p.name != ".lock"]
+    assert len(blobs) >= len(j.evidence), sorted(p.name for p in vault.rglob("*"))
+    assert scan([vault], j.canary) == []
+    heads = [path.read_bytes()[:64] for path in j.evidence]
+    assert not any(head in blob.read_bytes() for head in heads for blob in blobs)
+
+
+def duress_unlock(j: Journey) -> None:
+    """Lock, then the duress passphrase: an empty notebook, no notice; the real one is
+    being wiped in the background (waited for, so its files are gone when the disk is
+    scanned)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from tests.ui.app_driver import DURESS, unlock_with, wait_until
+    from ui.app import State
+
+    QTest.keyClick(j.window(), Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    wait_until(lambda: j.carnet.state is State.LOCKED)
+    shown_before = len(j.carnet.dialogs.shown)
+    unlock_with(j.carnet, DURESS)
+    wait_until(lambda: j.carnet.state is State.UNLOCKED)
+    assert j.window().incidents.model.rowCount() == 0
+    assert len(j.carnet.dialogs.shown) == shown_before  # no banner, no notice
+    notebook = j.carnet.notebook
+    assert notebook is not None
+    notebook.session.wait()
+
+
 def close_the_window(j: Journey) -> None:
     """The person closes the main window: the app locks and quits (checked after the
     event loop has returned, in main)."""
@@ -299,6 +375,8 @@ def close_the_window(j: Journey) -> None:
 STEPS: list[Callable[[Journey], None]] = [
     first_run,
     add_incident,
+    add_person_with_consent,
+    add_intervention,
     attach_files,
     preview_image,
     save_a_copy,
@@ -307,6 +385,8 @@ STEPS: list[Callable[[Journey], None]] = [
     copy_to_clipboard,
     lock_with_ctrl_l,
     unlock,
+    vault_holds_only_ciphertext,
+    duress_unlock,
     close_the_window,
 ]
 

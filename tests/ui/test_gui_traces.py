@@ -276,10 +276,9 @@ def test_the_journey_leaves_no_trace_on_disk(journey: JourneyRun) -> None:
 
 
 def test_the_vault_holds_no_plaintext_of_what_was_attached(journey: JourneyRun) -> None:
-    """The control that the canary really went in: the blobs exist, and are encrypted."""
+    """The child checked, before the duress unlock wiped it, that the blobs existed and
+    held no plaintext (its vault_holds_only_ciphertext step); after the wipe, the new
+    vault holds nothing either."""
     journey.assert_ran()
-    blobs = [p for p in (journey.vault / "blobs").rglob("*") if p.is_file()]
-    assert len(blobs) >= 2, relative_files(journey.vault)
     assert scan([journey.vault], journey.canary) == []
-    statement = next((journey.outside / "evidence").glob("statement-*")).read_bytes()
-    assert all(statement[:64] not in blob.read_bytes() for blob in blobs)
+    assert (journey.vault / "header").exists()  # the duress notebook, in the same place

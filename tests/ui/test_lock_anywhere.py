@@ -141,7 +141,11 @@ def test_a_lock_closes_every_kind_of_modal(
             QTimer.singleShot(20, when_the_modal_is_up)
             return
         fired.append(shown)
+        title = shown.windowTitle()
+        assert title.startswith("Carnet") and CANARY not in title, title
         TRIGGERS[trigger](app, session_bus)
+        # Should the lock not come, close the modal so the test fails instead of hanging.
+        QTimer.singleShot(8_000, shown, shown.close)
 
     QTimer.singleShot(0, when_the_modal_is_up)
     MODALS[modal](app)  # returns once the lock has closed the modal

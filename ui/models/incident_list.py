@@ -23,6 +23,7 @@ from app.incident_list import (
     DEFAULT_SORT,
     IncidentFilter,
     IncidentLister,
+    IncidentPage,
     IncidentRow,
     IncidentSort,
     ListCursor,
@@ -129,23 +130,31 @@ class IncidentListModel(QAbstractTableModel):
             return
         self._fetching = True
         try:
-            page = self._lister.page(
-                self._filter,
-                self._sort,
-                descending=self._descending,
-                after=self._cursor,
-                limit=PAGE_ROWS,
-            )
+            page = self._next_page()
             if page.rows:
                 lines = self._lines(page.rows)
                 first = len(self._rows)
                 self.beginInsertRows(QModelIndex(), first, first + len(lines) - 1)
-                self._rows.extend(lines)
+                self._take(page, lines)
                 self.endInsertRows()
-            self._cursor = page.next_cursor
-            self._exhausted = page.next_cursor is None
+            else:
+                self._take(page)
         finally:
             self._fetching = False
+
+    def _next_page(self) -> IncidentPage:
+        return self._lister.page(
+            self._filter,
+            self._sort,
+            descending=self._descending,
+            after=self._cursor,
+            limit=PAGE_ROWS,
+        )
+
+    def _take(self, page: IncidentPage, lines: list[_Line] | None = None) -> None:
+        self._rows.extend(self._lines(page.rows) if lines is None else lines)
+        self._cursor = page.next_cursor
+        self._exhausted = page.next_cursor is None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
@@ -160,12 +169,18 @@ class IncidentListModel(QAbstractTableModel):
         self.reload()
 
     def reload(self) -> None:
+        """Back to the first page, fetched inside the reset: a view (or Qt's model tester)
+        that reacts to the reset sees the new first page, never an insert in mid-reset."""
         self.beginResetModel()
         self._rows = []
         self._cursor = None
         self._exhausted = False
-        self.endResetModel()
-        self.fetchMore()
+        self._fetching = True  # until the reset's signals are out (Qt's tester fetches in them)
+        try:
+            self._take(self._next_page())
+        finally:
+            self.endResetModel()
+            self._fetching = False
 
     def column_texts(self, column: int) -> list[str]:
         """What `column` shows for the rows fetched so far, and the widest it can show

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -21,6 +20,7 @@ from ui.context import UiContext
 from ui.errors import message_for
 from ui.i18n import ui_text as _t
 from ui.models.custody import CustodyModel
+from ui.widgets.table import record_table
 
 
 class CustodyView(QWidget):
@@ -32,7 +32,7 @@ class CustodyView(QWidget):
         self._ctx = ctx
         self._incident_id: int | None = None
         self.model = CustodyModel()
-        self.table = QTableView(self)
+        self.table = record_table(self)
         self.table.setModel(self.model)
         self.table.setAccessibleName(_t("Custody log"))
         self.whole = QCheckBox(_t("Whole notebook"), self)
@@ -89,11 +89,7 @@ class CustodyView(QWidget):
         self.bar.setValue(done)
 
     def _verified(self, count: Any) -> None:
-        self._finish(
-            QCoreApplication.translate(
-                "CustodyView", "%n entries verified, the chain is intact", "", int(count)
-            )
-        )
+        self._finish(self.tr("%n entries verified, the chain is intact", "", int(count)))
 
     def _failed(self, exc: BaseException) -> None:
         text = message_for(exc)

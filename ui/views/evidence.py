@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QProgressBar,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +31,7 @@ from ui.i18n import ui_text as _t
 from ui.models.attachments import AttachmentsModel
 from ui.views.evidence_text import result_line
 from ui.widgets.flow_layout import FlowLayout
+from ui.widgets.table import record_table
 from ui.workers import Worker
 
 PREVIEW_CAP = 64 * 1024 * 1024
@@ -50,7 +50,7 @@ class EvidenceView(QWidget):
         self._job: Worker | None = None
         self.setAcceptDrops(True)
         self.model = AttachmentsModel()
-        self.table = QTableView(self)
+        self.table = record_table(self)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

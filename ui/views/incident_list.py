@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QStyle,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +31,7 @@ from ui.errors import message_for
 from ui.i18n import ui_text as _t
 from ui.models.incident_list import IncidentListModel
 from ui.widgets.flow_layout import FlowLayout
+from ui.widgets.table import record_table
 
 SEARCH_DELAY_MS = 150
 TITLE_COLUMN = 1
@@ -83,7 +83,7 @@ class IncidentListView(QWidget):
         self.problem.hide()
 
         self.model = IncidentListModel(ctx.notebook.lister, language)
-        self.table = QTableView(self)
+        self.table = record_table(self)
         self.table.setAccessibleName(_t("Incidents"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -1,11 +1,15 @@
 """The selected incident, one tab per part of it: details, people and consent,
 interventions, evidence, custody. Each tab is a view of ui/views/ following the same
 contract (show_incident, a `changed` signal); the tabs after Details open once the
-incident is saved. Views with a form take part in has_unsaved_changes/discard_edits."""
+incident is saved. Views with a form take part in has_unsaved_changes/discard_edits.
+
+Ctrl+PageDown and Ctrl+PageUp move between the tabs from anywhere inside them: QTabWidget
+does this itself only when no child takes the key first, and the scrolling forms do."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 from ui.context import UiContext
@@ -37,9 +41,24 @@ class IncidentPanel(QTabWidget):
         self.editor.saved.connect(self._saved)
         for view in (self.editor, self.people, self.interventions, self.evidence, self.custody):
             view.changed.connect(self.changed)
+        for keys, step in (("Ctrl+PgDown", 1), ("Ctrl+PgUp", -1)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda step=step: self.step_tab(step))
         self.ctx = ctx
         self.incident_id: int | None = None
         self.show_incident(None)
+
+    def step_tab(self, step: int) -> None:
+        """To the next (step 1) or previous (-1) enabled tab, round the end, with the
+        keyboard focus on it."""
+        index = self.currentIndex()
+        for _ in range(self.count()):
+            index = (index + step) % self.count()
+            if self.isTabEnabled(index):
+                self.setCurrentIndex(index)
+                self.tabBar().setFocus(Qt.FocusReason.TabFocusReason)
+                return
 
     def _linked_views(
         self,

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +34,7 @@ from ui.i18n import ui_text as _t
 from ui.models.interventions import InterventionsModel
 from ui.views.forms import day_help, plain_label, set_enabled, set_shown
 from ui.widgets.suggesting_line import SuggestingLineEdit
+from ui.widgets.table import record_table
 from ui.widgets.vocab import VocabCombo
 
 _EMPTY = InterventionInput(actor="")
@@ -55,7 +55,7 @@ class InterventionsView(QWidget):
         service = ctx.notebook.interventions
 
         self.model = InterventionsModel(language)
-        self.table = QTableView(self)
+        self.table = record_table(self)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

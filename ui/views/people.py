@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +32,7 @@ from ui.i18n import ui_text as _t
 from ui.models.people import PersonLinksModel
 from ui.views.forms import plain_label, set_enabled, set_shown
 from ui.views.person_link_form import PersonLinkForm
+from ui.widgets.table import record_table
 
 
 class PeopleView(QWidget):
@@ -47,7 +47,7 @@ class PeopleView(QWidget):
         self._loaded: tuple[object, ...] = ()
         self._selecting = False  # the table is being pointed at a link by the code
         self.model = PersonLinksModel(ctx.vocabulary_language)
-        self.table = QTableView(self)
+        self.table = record_table(self)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

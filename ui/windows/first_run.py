@@ -356,6 +356,8 @@ class FirstRunWizard(QWizard):
         self.creating_page.status.setText(_t("Your notebook is ready."))
         self.key_page.show_key(recovery_key)
         self.next()
+        # The key is read above it; the keyboard goes straight to where the group is typed.
+        self.key_page.confirm.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def creation_failed(self, message: str) -> None:
         self.creating_page.busy.hide()

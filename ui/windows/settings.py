@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -44,11 +44,7 @@ class SettingsDialog(QDialog):
         self.lock_delay = QComboBox(self)
         self.lock_delay.setAccessibleName(_t("Lock after this long without use"))
         for minutes in LOCK_CHOICES:
-            label = (
-                _t("Never")
-                if minutes is None
-                else QCoreApplication.translate("SettingsDialog", "%n minute(s)", "", minutes)
-            )
+            label = _t("Never") if minutes is None else self.tr("%n minute(s)", "", minutes)
             self.lock_delay.addItem(label, minutes)
         self.lock_delay.setCurrentIndex(max(0, LOCK_CHOICES.index(current.lock_minutes)))
         self.on_screen_lock = self._check(
