@@ -80,3 +80,34 @@ def test_the_unlock_window_shows_before_the_notebook_code_is_imported(tmp_path: 
             if any(name == top or name.startswith(top + ".") for top in NOT_BEFORE_UNLOCK)
         ]
         assert loaded == [], argv
+
+
+UNLOCK_CHILD = """
+import sys
+from app.device_share import NoDeviceShares
+from app.opening import NotebookOpener
+from app.paths import VaultPaths
+from pathlib import Path
+book = NotebookOpener(VaultPaths(Path(sys.argv[1])), NoDeviceShares()).unlock(sys.argv[2])
+print(" ".join(sorted(name for name in ("av", "pikepdf") if name in sys.modules)))
+book.close()
+"""
+
+
+def test_opening_a_notebook_loads_no_video_or_pdf_library(tmp_path: Path) -> None:
+    # PyAV (FFmpeg) and pikepdf (qpdf) load at the first strip, not with the notebook.
+    vault = tmp_path / "vault"
+    NotebookOpener(VaultPaths(vault), NoDeviceShares(), "interactive").create(
+        PASSPHRASE, use_keyring=False
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", UNLOCK_CHILD, str(vault), PASSPHRASE],
+        capture_output=True,
+        text=True,
+        env=isolated_env(tmp_path / "user"),
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.strip() == ""
