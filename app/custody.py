@@ -128,46 +128,21 @@ class CustodyLog:
         details: Mapping[str, object] | None = None,
     ) -> CustodyEntry:
         """Append a row inside the caller's open write transaction."""
-        facts = dict(details or {})
-        _check_json(facts)
+        return self.appender(conn).append(action, subject, incident_id, details)
+
+    def appender(self, conn: Any) -> CustodyAppender:
+        """For many rows in the caller's open write transaction (a bulk import): the
+        chain head is read once, then kept in memory from row to row. The transaction
+        holds the write lock, so no other writer can append in between; a row appended
+        on `conn` some other way would take the next seq first, and the PRIMARY KEY on
+        seq then refuses this one (the whole transaction rolls back)."""
         self._remember_key(conn)
         last = conn.execute(
             "SELECT seq, row_hash FROM custody_log ORDER BY seq DESC LIMIT 1"
         ).fetchone()
-        seq = int(last[0]) + 1 if last else 1
-        prev = str(last[1]) if last else GENESIS_HASH
-        at = self.clock()
-        actor = self.signer.fingerprint
-        canonical = canonical_bytes(seq, at, str(action), subject, incident_id, facts, actor, prev)
-        signature = self.signer.sign(canonical)
-        entry = CustodyEntry(
-            seq,
-            at,
-            str(action),
-            subject,
-            incident_id,
-            facts,
-            actor,
-            prev,
-            signature.hex(),
-            row_hash(canonical, signature),
-        )
-        conn.execute(
-            f"INSERT INTO custody_log ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",  # noqa: S608
-            (
-                entry.seq,
-                entry.at,
-                entry.action,
-                entry.subject,
-                entry.incident_id,
-                json.dumps(facts, sort_keys=True, ensure_ascii=False),
-                entry.actor,
-                entry.prev_hash,
-                entry.signature,
-                entry.row_hash,
-            ),
-        )
-        return entry
+        if last is None:
+            return CustodyAppender(self, conn, 0, GENESIS_HASH)
+        return CustodyAppender(self, conn, int(last[0]), str(last[1]))
 
     def record(
         self,
@@ -257,6 +232,65 @@ class CustodyLog:
             "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
             (META_SIGNING_KEY, self.signer.public_key.hex()),
         )
+
+
+class CustodyAppender:
+    """Rows appended one after another on one write transaction (CustodyLog.appender)."""
+
+    def __init__(self, log: CustodyLog, conn: Any, seq: int, head_hash: str) -> None:
+        self._log = log
+        self._conn = conn
+        self._seq = seq
+        self._head = head_hash
+
+    def __repr__(self) -> str:
+        return f"CustodyAppender(seq={self._seq})"
+
+    def append(
+        self,
+        action: CustodyAction,
+        subject: str,
+        incident_id: int | None,
+        details: Mapping[str, object] | None = None,
+    ) -> CustodyEntry:
+        facts = dict(details or {})
+        _check_json(facts)
+        seq, prev = self._seq + 1, self._head
+        at = self._log.clock()
+        signer = self._log.signer
+        actor = signer.fingerprint
+        canonical = canonical_bytes(seq, at, str(action), subject, incident_id, facts, actor, prev)
+        signature = signer.sign(canonical)
+        entry = CustodyEntry(
+            seq,
+            at,
+            str(action),
+            subject,
+            incident_id,
+            facts,
+            actor,
+            prev,
+            signature.hex(),
+            row_hash(canonical, signature),
+        )
+        self._conn.execute(
+            f"INSERT INTO custody_log ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",  # noqa: S608
+            (
+                entry.seq,
+                entry.at,
+                entry.action,
+                entry.subject,
+                entry.incident_id,
+                json.dumps(facts, sort_keys=True, ensure_ascii=False),
+                entry.actor,
+                entry.prev_hash,
+                entry.signature,
+                entry.row_hash,
+            ),
+        )
+        # Only once the row is in: a failed insert leaves the head where it was.
+        self._seq, self._head = entry.seq, entry.row_hash
+        return entry
 
 
 def _entry(row: Any) -> CustodyEntry:

@@ -60,12 +60,13 @@ class IncidentService:
         ids: list[int] = []
         now = self.clock()
         with self.db.transaction() as conn:
+            custody = self.custody.appender(conn)  # the chain head read once per batch
             for index, item in enumerate(checked):
                 if cancel is not None and index % BATCH_PROGRESS_EVERY == 0:
                     cancel.raise_if_cancelled()
                 incident_id = self._insert(conn, item, now)
                 ids.append(incident_id)
-                self.custody.append(conn, CustodyAction.CREATE, _subject(incident_id), incident_id)
+                custody.append(CustodyAction.CREATE, _subject(incident_id), incident_id)
                 if index % BATCH_PROGRESS_EVERY == 0:
                     progress(index, len(checked), "importing")
             search_index.reindex(conn, ids)

@@ -8,14 +8,18 @@ KDF profile, the keyring backend) stay here, in app/, read rather than copied.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from app.device_share import DeviceShareStore, KeyringDeviceShares
-from app.notebook import Notebook
 from app.paths import VaultPaths
 from app.progress import Progress, no_progress
 from app.session import CreatedVault, RecoveredVault
 from app.vault import VaultService
 from app.vault_input import MAX_WIPE_AFTER, MIN_PASSPHRASE_CHARS
 from crypto.kdf import KdfProfile
+
+if TYPE_CHECKING:
+    from app.notebook import Notebook
 
 KDF_PROFILES = tuple(profile.value for profile in KdfProfile)
 
@@ -72,6 +76,10 @@ class NotebookOpener:
 
     def unlock(self, passphrase: str, progress: Progress = no_progress) -> Notebook:
         """An open notebook. A duress passphrase gives an empty one, the same way."""
+        # Imported here, on the worker that unlocks: the notebook's services (evidence,
+        # export, search) are not needed before the unlock window shows.
+        from app.notebook import Notebook
+
         self._service.read_header()  # a missing or damaged vault is reported as such
         return Notebook(self._service.unlock(passphrase, progress))
 

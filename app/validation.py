@@ -55,7 +55,7 @@ def day(value: str | None, field: str) -> str | None:
 
 def incident(data: IncidentInput) -> IncidentInput:
     vocab = vocabularies()
-    parse_event_date(data.date)  # raises with a precise message
+    date = parse_event_date(data.date)  # raises with a precise message; parsed once
     country = None
     if data.country is not None and str(data.country).strip():
         country = vocab.countries.check(str(data.country).strip().upper())
@@ -68,7 +68,7 @@ def incident(data: IncidentInput) -> IncidentInput:
     return IncidentInput(
         title=text(data.title, "title", required=True),
         narrative=text(data.narrative, "narrative", limit=MAX_LONG_TEXT, multiline=True),
-        date=parse_event_date(data.date).text(),
+        date=date.text(),
         location=text(data.location, "location"),
         country=country,
         coordinates=coordinates,

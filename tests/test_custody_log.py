@@ -10,6 +10,7 @@ from pathlib import Path
 
 import nacl.bindings as sodium
 import pytest
+import sqlcipher3
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -387,6 +388,34 @@ def test_rollback_leaves_no_custody_row(notebook: object) -> None:
         log.append(conn, CustodyAction.CREATE, "incident 1", 1)
         raise RuntimeError("the change failed")
     assert log.entries() == []
+
+
+def test_a_bulk_import_chains_every_row_after_the_existing_ones(notebook: object) -> None:
+    # add_many keeps the chain head in memory for its batch (CustodyLog.appender).
+    notebook = nb(notebook)
+    notebook.incidents.add(IncidentInput("before the batch"))
+    ids = notebook.incidents.add_many([IncidentInput(f"raid {n}") for n in range(5)])
+    entries = notebook.custody.entries()
+    assert [e.seq for e in entries] == [1, 2, 3, 4, 5, 6]
+    assert [e.incident_id for e in entries[1:]] == ids
+    assert entries[0].prev_hash == GENESIS_HASH
+    for before, after in itertools.pairwise(entries):
+        assert after.prev_hash == before.row_hash
+    assert notebook.custody.verify() == 6
+
+
+def test_an_append_behind_an_appenders_back_rolls_the_batch_back(notebook: object) -> None:
+    # The appender's head is stale once another row went in on the same transaction:
+    # the PRIMARY KEY on seq refuses its row, so the chain never forks.
+    notebook = nb(notebook)
+    log = log_for(notebook)
+    fill(log, 2)
+    with pytest.raises(sqlcipher3.IntegrityError), notebook.session.db.transaction() as conn:
+        appender = log.appender(conn)
+        log.append(conn, CustodyAction.EDIT, "incident 1", 1)
+        appender.append(CustodyAction.EDIT, "incident 2", 2)
+    assert [e.seq for e in log.entries()] == [1, 2]
+    assert log.verify() == 2
 
 
 def test_nan_is_refused(notebook: object) -> None:

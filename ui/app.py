@@ -15,31 +15,33 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtGui import QPixmapCache
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.errors import CarnetError, DeviceShareMissingError
-from app.notebook import Notebook
-from app.opening import NotebookOpener
 from app.preferences import Preferences, load_preferences, save_preferences
 from app.progress import CancelToken, Progress
-from app.session import CreatedVault
 from ui.clipboard import SecretClipboard
-from ui.context import UiContext
 from ui.dialogs import Dialogs
 from ui.errors import message_for
 from ui.i18n import Translations
 from ui.i18n import ui_text as _t
 from ui.idle_lock import IdleLock
 from ui.locking import ScreenLockListener
-from ui.windows.first_run import FirstRunWizard, VaultChoices
-from ui.windows.main_window import MainWindow
-from ui.windows.recovery import RecoveryDialog
-from ui.windows.settings import SettingsDialog
 from ui.windows.unlock import UnlockWindow
 from ui.workers import WorkerPool
+
+# Only the unlock window is needed to start: the main window, its views and the other
+# windows are imported when first shown (issue 12: the unlock window within 1.5 s).
+if TYPE_CHECKING:
+    from app.notebook import Notebook
+    from app.opening import NotebookOpener
+    from app.session import CreatedVault
+    from ui.windows.first_run import FirstRunWizard, VaultChoices
+    from ui.windows.main_window import MainWindow
 
 
 class State(enum.Enum):
@@ -114,6 +116,8 @@ class CarnetApp(QObject):
 
     # -- first run -------------------------------------------------------------------
     def show_first_run(self, language: str | None = None) -> None:
+        from ui.windows.first_run import FirstRunWizard
+
         self.state = State.FIRST_RUN
         old = self.wizard
         wizard = FirstRunWizard(
@@ -213,7 +217,7 @@ class CarnetApp(QObject):
             return
         window.set_busy(True)
         self.workers.start(
-            lambda progress, cancel: self.opener.unlock(passphrase, progress),
+            lambda progress, cancel: _with_views_loaded(self.opener.unlock(passphrase, progress)),
             succeeded=self._unlocked,
             failed=self._unlock_failed,
         )
@@ -227,6 +231,8 @@ class CarnetApp(QObject):
             self.unlock_window.show_failure(message_for(exc))
 
     def show_recovery(self, *, missing_share: bool) -> None:
+        from ui.windows.recovery import RecoveryDialog
+
         dialog = RecoveryDialog(self.opener.min_passphrase_chars, missing_share, self.unlock_window)
 
         def recover(key: str, passphrase: str) -> None:
@@ -248,6 +254,9 @@ class CarnetApp(QObject):
         if self.state is not State.LOCKED:
             notebook.close()
             return
+        from ui.context import UiContext
+        from ui.windows.main_window import MainWindow
+
         self.notebook = notebook
         ctx = UiContext(
             notebook, self.dialogs, self.workers, self.clipboard, self.translations.language
@@ -270,6 +279,8 @@ class CarnetApp(QObject):
 
     # -- settings --------------------------------------------------------------------
     def show_settings(self) -> None:
+        from ui.windows.settings import SettingsDialog
+
         parent: QWidget | None = self.main_window or self.unlock_window
         dialog = SettingsDialog(self.preferences, self.screen_locks.availability(), parent)
         if self.dialogs.run(dialog) and self.state in (State.LOCKED, State.UNLOCKED):
@@ -347,6 +358,22 @@ class CarnetApp(QObject):
                 window.hide()
                 window.deleteLater()
         self.wizard = self.unlock_window = self.main_window = None
+
+
+def _with_views_loaded(notebook: Notebook) -> Notebook:
+    """On the worker that unlocked, once the passphrase is checked: import the main
+    window's modules and read the vocabularies, so that the GUI thread only builds and
+    shows the window (issue 12: no GUI-thread gap over 100 ms; importing them there took
+    ~50 ms, several times that on a busy machine). Nothing here creates a Qt object."""
+    try:
+        import ui.windows.main_window  # noqa: F401
+        from app.vocabulary import vocabularies
+
+        vocabularies()
+    except BaseException:
+        notebook.close()
+        raise
+    return notebook
 
 
 def _with(preferences: Preferences, **changes: object) -> Preferences:

@@ -7,12 +7,14 @@ reference to the notebook behind, and a test builds a view with a real notebook 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from app.notebook import Notebook
 from ui.dialogs import Dialogs
 from ui.i18n import vocabulary_language
 from ui.workers import WorkerPool
+
+if TYPE_CHECKING:  # imported at unlock, not at start (evidence, media, export code)
+    from app.notebook import Notebook
 
 
 class Clipboard(Protocol):

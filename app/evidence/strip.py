@@ -22,10 +22,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.errors import RefusedFileError
-from app.evidence import strip_pdf, strip_video
 from app.evidence.images import MAX_STRIP_BYTES, PILLOW_FORMATS, pillow_can_read, strip_image
 
 PDF = "application/pdf"
+# The video/audio and PDF strips (PyAV with FFmpeg, pikepdf with qpdf) are imported by the
+# functions below, at their first use, not with this module: opening a notebook imports
+# this module, and loading those libraries cost the unlock ~0.3 s (issue 12).
 
 # Plain text has no place for hidden metadata: what it holds is what the reader sees.
 # HTML is not here: its <meta> elements name authors and generators.
@@ -43,6 +45,8 @@ class StrippedFile:
 
 def can_strip(media_type: str) -> bool:
     """Whether Carnet has a strip for files of this type (in this build)."""
+    from app.evidence import strip_video  # at first use (see PDF above)
+
     if media_type in PILLOW_FORMATS:
         return pillow_can_read(PILLOW_FORMATS[media_type])
     return media_type in strip_video.MUXERS or media_type == PDF
@@ -55,6 +59,8 @@ def needs_no_strip(media_type: str) -> bool:
 
 def max_strip_bytes(media_type: str) -> int:
     """The size cap of the strip for this type: each one holds the file in memory."""
+    from app.evidence import strip_pdf, strip_video  # at first use (see PDF above)
+
     if media_type in strip_video.MUXERS:
         return strip_video.MAX_STRIP_MEDIA_BYTES
     if media_type == PDF:
@@ -64,6 +70,8 @@ def max_strip_bytes(media_type: str) -> int:
 
 def strip_file(data: bytes, media_type: str) -> StrippedFile:
     """The copy of `data` without metadata; RefusedFileError if it cannot be made."""
+    from app.evidence import strip_pdf, strip_video  # at first use (see PDF above)
+
     if media_type in PILLOW_FORMATS:
         image = strip_image(data, media_type)
         return StrippedFile(

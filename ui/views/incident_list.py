@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +36,10 @@ from ui.widgets.table import point_at, record_table
 SEARCH_DELAY_MS = 150
 TITLE_COLUMN = 1
 MARGIN = 6
+ROW_PADDING = 6  # pixels above and below a line of text in a row, together
+CELL_PADDING = 8  # pixels beside a cell's text, beyond the style's focus margin
+MAX_COLUMN_CHARS = 24  # a column wider than this many average characters elides
+WIDEST_DATE = "0000-00-00..0000-00-00"  # a range of two days (EventDate.text())
 
 
 @dataclass(frozen=True, repr=False)
@@ -87,11 +92,18 @@ class IncidentListView(QWidget):
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # Every row the same height, and no column sized by measuring rows: at 100,000
+        # rows ResizeToContents read thousands of cells through data() at each layout,
+        # which stalled the first show and every page fetched while scrolling.
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.table.fontMetrics().height() + ROW_PADDING)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(TITLE_COLUMN, QHeaderView.ResizeMode.Stretch)
         header.setSortIndicator(0, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)  # after the indicator: one sort, newest first
+        self._size_columns()
         self.table.selectionModel().selectionChanged.connect(self._selected)
 
         # One item per filter, wrapping onto a new line rather than clipping; the two
@@ -122,7 +134,30 @@ class IncidentListView(QWidget):
             line.textChanged.connect(self._timer.start)
         for combo in (self.violation, self.status, self.country):
             combo.currentIndexChanged.connect(self.apply_filter)
-        self.apply_filter()
+        # No query here: setSortingEnabled has already fetched the first page, unfiltered,
+        # as the empty fields ask (a second, identical query cost the first show ~20 ms).
+
+    def _size_columns(self) -> None:
+        """Each column but the title as wide as its header and the widest text of the
+        first page (numbers and dates at their widest), up to MAX_COLUMN_CHARS; measured
+        once with the font, then the person's to change (longer texts are elided and
+        shown whole in the tooltip)."""
+        header = self.table.horizontalHeader()
+        metrics = self.table.fontMetrics()
+        margin = self.table.style().pixelMetric(
+            QStyle.PixelMetric.PM_FocusFrameHMargin, None, self.table
+        )
+        padding = 2 * (margin + 1) + CELL_PADDING
+        # A long country name elides; a date, even a range of two days, never does.
+        chars = metrics.averageCharWidth() * MAX_COLUMN_CHARS
+        widest = max(chars, metrics.horizontalAdvance(WIDEST_DATE)) + padding
+        for column in range(self.model.columnCount()):
+            if column == TITLE_COLUMN:
+                continue
+            texts = self.model.column_texts(column)
+            content = max((metrics.horizontalAdvance(text) for text in texts), default=0)
+            width = max(min(content + padding, widest), header.sectionSizeHint(column))
+            header.resizeSection(column, width)
 
     def _combo(self, name: str, vocab: Vocabulary, language: str) -> QComboBox:
         """As wide as its "any" entry, not as its longest term (a country's name would
