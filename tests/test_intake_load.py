@@ -107,3 +107,24 @@ def test_the_server_expires_on_its_own(tmp_path: Path) -> None:
             ).status_code
             == 404
         )
+
+
+def test_one_writer_per_upload(tmp_path: Path) -> None:
+    """A second PATCH at the same offset, while the first is still arriving, waits for
+    it and is refused (423); it never appends alongside."""
+    with running_intake(intake_config(tmp_path / "store", lock_wait=0.5)) as intake:
+        url = intake.create(1000)
+        with socket.create_connection(("127.0.0.1", intake.port)) as first:
+            first.sendall(
+                (
+                    f"PATCH {url.removeprefix(intake.base)} HTTP/1.1\r\nHost: x\r\n"
+                    f"Authorization: Bearer {TOKEN}\r\nTus-Resumable: 1.0.0\r\n"
+                    f"Upload-Offset: 0\r\nContent-Type: {OCTETS}\r\nContent-Length: 1000\r\n\r\n"
+                ).encode()
+                + b"1" * 500
+            )
+            time.sleep(0.3)
+            assert intake.patch(url, 0, b"2" * 1000).status_code == 423
+            first.sendall(b"1" * 500)
+            assert first.recv(100).startswith(b"HTTP/1.1 204")
+        assert intake.finished() == {hashlib.sha256(b"1" * 1000).hexdigest(): b"1" * 1000}
