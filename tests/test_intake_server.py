@@ -281,3 +281,19 @@ def test_tus_headers_on_every_answer(intake: Intake) -> None:
         requests.get(intake.base + "/nothing", headers=AUTH, timeout=10),
     ):
         assert reply.headers["Tus-Resumable"] == "1.0.0"
+
+
+def test_an_empty_patch_at_the_end_of_a_finished_upload(intake: Intake) -> None:
+    url = intake.create(3)
+    assert intake.patch(url, 0, b"abc").status_code == 204
+    reply = intake.patch(url, 3, b"")
+    assert reply.status_code == 204
+    assert reply.headers["Upload-Offset"] == "3"
+    assert intake.patch(url, 3, b"d").status_code == 413
+    assert intake.patch(url, 0, b"abc").status_code == 409
+
+
+def test_a_zero_length_upload_finishes_at_creation(intake: Intake) -> None:
+    url = intake.create(0)
+    assert intake.offset(url) == 0
+    assert intake.finished() == {hashlib.sha256(b"").hexdigest(): b""}

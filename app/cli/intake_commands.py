@@ -12,6 +12,7 @@ from pathlib import Path
 
 from app.cli.context import Context, Subcommands
 from app.errors import CarnetError, NotFoundError, TransportError, UsageError
+from sync.intake import DEFAULT_PORT
 from sync.intake.errors import (
     IntakeBindError,
     IntakeConfigError,
@@ -19,7 +20,6 @@ from sync.intake.errors import (
     IntakeStoreMissingError,
 )
 from sync.intake.limits import DEFAULT_MAX_SIZE, IntakeLimits
-from sync.intake.server import DEFAULT_PORT, IntakeConfig, read_token, run_intake
 from sync.intake.store import UploadStore
 
 DEFAULT_EXPIRY_HOURS = 72.0
@@ -95,6 +95,9 @@ def _as_carnet_error(exc: IntakeError) -> CarnetError:
 
 
 def cmd_intake_serve(ctx: Context) -> int:
+    # aiohttp is imported here, not with the CLI: every other command starts without it.
+    from sync.intake.server import IntakeConfig, read_token, run_intake
+
     args = ctx.args
     try:
         token = read_token(args.token_file) if args.token_file is not None else None

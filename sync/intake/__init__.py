@@ -8,3 +8,5 @@ limits (sizes, timeouts, locks), store (files on disk), handlers (the tus reques
 (routes and the checking middleware), quietlog (no client address in logs), server
 (start, serve, stop).
 """
+
+DEFAULT_PORT = 8470

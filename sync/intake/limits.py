@@ -14,8 +14,10 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import aiohttp
+if TYPE_CHECKING:
+    import aiohttp
 
 DEFAULT_MAX_SIZE = 2 * 1024**3  # a sealed bundle of evidence, with room to spare
 # Bytes a body must deliver in every `body_timeout` window: a trickle below this holds

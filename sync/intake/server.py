@@ -16,14 +16,13 @@ from pathlib import Path
 
 from aiohttp import web
 
-from sync.intake import quietlog
+from sync.intake import DEFAULT_PORT, quietlog
 from sync.intake.app import build_app
 from sync.intake.errors import IntakeBindError, IntakeConfigError, IntakeStoreMissingError
 from sync.intake.handlers import UPLOADS_PATH
 from sync.intake.limits import IntakeLimits
 from sync.intake.store import UploadStore
 
-DEFAULT_PORT = 8470
 MIN_TOKEN_LENGTH = 16
 _TOKEN_FILE_MAX = 4096
 _SHUTDOWN_GRACE = 5.0
