@@ -297,3 +297,29 @@ def test_a_zero_length_upload_finishes_at_creation(intake: Intake) -> None:
     url = intake.create(0)
     assert intake.offset(url) == 0
     assert intake.finished() == {hashlib.sha256(b"").hexdigest(): b""}
+
+
+def test_a_refused_write_is_undone_whole(tmp_path: Path) -> None:
+    """The disk refuses a write mid-PATCH (a file-size limit stands in for a full disk):
+    the PATCH is rolled back, the answer says so, and the upload finishes later under the
+    right SHA-256 — the running hash never counts bytes the file does not hold."""
+    import resource
+    import signal
+
+    data = os.urandom(3 * 1024 * 1024)
+    half = len(data) // 2
+    with running_intake(intake_config(tmp_path / "store")) as intake:
+        url = intake.create(len(data))
+        assert intake.patch(url, 0, data[:half]).status_code == 204
+        soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+        previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (half + 1024 * 1024 + 100, hard))
+        try:
+            refused = intake.patch(url, half, data[half:])
+        finally:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+            signal.signal(signal.SIGXFSZ, previous)
+        assert refused.status_code == 500
+        assert intake.offset(url) == half
+        assert intake.patch(url, half, data[half:]).status_code == 204
+        assert intake.finished() == {hashlib.sha256(data).hexdigest(): data}

@@ -105,8 +105,9 @@ async def _expire_forever(store: UploadStore, handlers: TusHandlers, max_age: fl
         except OSError as exc:
             log.error("could not expire stale uploads: %s", exc.strerror)
         else:
+            handlers.forget(removed)
             if removed:
-                log.info("expired %d unfinished upload(s)", removed)
+                log.info("expired %d unfinished upload(s)", len(removed))
         await asyncio.sleep(pause)
 
 

@@ -10,6 +10,8 @@ cannot be verified on part of a body, so that PATCH is rolled back whole.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import errno
 import hashlib
 import logging
 import os
@@ -89,6 +91,11 @@ class TusHandlers:
         # disk when missing (after a restart).
         self._running: dict[str, HASH] = {}
 
+    def forget(self, upload_ids: list[str]) -> None:
+        """Drop the running hashes of uploads that expired."""
+        for upload_id in upload_ids:
+            self._running.pop(upload_id, None)
+
     # -- creation --------------------------------------------------------------------
 
     async def create(self, request: web.Request) -> web.StreamResponse:
@@ -167,6 +174,8 @@ class TusHandlers:
                     return refuse(409, "Upload-Offset is not the upload's offset", close=True)
                 if offset + size > status.length:
                     return refuse(413, "this PATCH would pass the declared length", close=True)
+                if status.sha256 is not None:  # finished: an empty PATCH at its end
+                    return web.Response(status=204, headers={"Upload-Offset": str(offset)})
                 return await self._append(request, upload_id, status, size, checksum)
         except UploadLockedError:
             return refuse(423, "the upload is busy with another request", close=True)
@@ -181,56 +190,83 @@ class TusHandlers:
         size: int,
         expected: Checksum | None,
     ) -> web.StreamResponse:
-        running = self._running.get(upload_id)
-        if running is None:
-            running = await in_thread(self.store.hash_of_partial, upload_id)
-        before = running.copy()
+        # Taken out of the table for the length of the PATCH: if anything unforeseen
+        # happens (a cancelled task, a failed write) no hash that disagrees with the
+        # file stays behind; the next PATCH recomputes it from disk.
+        previous = self._running.pop(upload_id, None)
+        if previous is None:
+            previous = await in_thread(self.store.hash_of_partial, upload_id)
+        working = previous.copy()
         piece = hashlib.sha256() if expected is not None else None
         handle = await in_thread(self.store.open_for_append, upload_id)
-        received = 0
-        cut: str | None = None
         try:
-            buffer = bytearray()
-            pacer = BodyPacer(self.limits.body_timeout)
             try:
-                while received < size:
-                    chunk = await pacer.read(request.content, min(READ_SIZE, size - received))
-                    if not chunk:
-                        break
-                    received += len(chunk)
-                    buffer += chunk
-                    if len(buffer) >= FLUSH_SIZE:
-                        await in_thread(_write, handle, bytes(buffer), running, piece)
-                        buffer.clear()
-            except BodyStalledError:
-                cut = "stalled"
-            except (aiohttp.ClientError, ConnectionError):
-                cut = "cut"
-            if buffer:
-                await in_thread(_write, handle, bytes(buffer), running, piece)
-            if cut is None and received < size:
-                cut = "cut"
+                received, cut = await self._receive(request, handle, size, working, piece)
+            except OSError as exc:
+                # The disk refused a write (full, gone read-only): the PATCH is undone
+                # whole, and said so.
+                with contextlib.suppress(OSError):
+                    await in_thread(self.store.roll_back, handle, status.offset)
+                    self._running[upload_id] = previous
+                log.error("could not store an upload's bytes: %s", exc.strerror)
+                if exc.errno == errno.ENOSPC:
+                    return refuse(507, "the intake's disk is full", close=True)
+                return refuse(500, "the intake could not store the bytes", close=True)
             verified = expected is None or (
                 cut is None and piece is not None and piece.digest() == expected.digest
             )
-            if not verified:
-                await in_thread(self.store.roll_back, handle, status.offset)
-                self._running[upload_id] = before
-            else:
+            if verified:
                 await in_thread(_sync, handle)
-                self._running[upload_id] = running
+                self._running[upload_id] = working
+            else:
+                await in_thread(self.store.roll_back, handle, status.offset)
+                self._running[upload_id] = previous
         finally:
             await in_thread(handle.close)
         if cut == "stalled":
             return refuse(408, "the body stopped arriving", close=True)
         if cut is not None:
             return refuse(400, "the body ended early", close=True)
-        if expected is not None and not verified:
+        if not verified:
             return refuse(460, "Upload-Checksum does not match the body")
         new_offset = status.offset + received
         if new_offset == status.length:
             await self._finish(upload_id)
         return web.Response(status=204, headers={"Upload-Offset": str(new_offset)})
+
+    async def _receive(
+        self,
+        request: web.Request,
+        handle: BinaryIO,
+        size: int,
+        running: HASH,
+        piece: HASH | None,
+    ) -> tuple[int, str | None]:
+        """Stream up to `size` body bytes to `handle` in FLUSH_SIZE writes; returns how
+        many arrived and whether the body stalled ("stalled") or ended early ("cut")."""
+        received = 0
+        cut: str | None = None
+        buffer = bytearray()
+        pacer = BodyPacer(self.limits.body_timeout)
+        try:
+            while received < size:
+                chunk = await pacer.read(request.content, min(READ_SIZE, size - received))
+                if not chunk:
+                    break
+                received += len(chunk)
+                buffer += chunk
+                if len(buffer) >= FLUSH_SIZE:
+                    await in_thread(_write, handle, bytes(buffer), running, piece)
+                    buffer.clear()
+        except BodyStalledError:
+            cut = "stalled"
+        except (aiohttp.ClientError, ConnectionError):
+            cut = "cut"
+        if buffer:
+            await in_thread(_write, handle, bytes(buffer), running, piece)
+        if cut is None and received < size:
+            cut = "cut"
+        return received, cut
 
     async def _finish(self, upload_id: str) -> None:
         running = self._running.pop(upload_id, None)

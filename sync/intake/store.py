@@ -195,11 +195,11 @@ class UploadStore:
         with contextlib.suppress(FileNotFoundError):
             self._record_path(upload_id).unlink()
 
-    def expire(self, max_age: float, busy: set[str], now: float | None = None) -> int:
+    def expire(self, max_age: float, busy: set[str], now: float | None = None) -> list[str]:
         """Remove unfinished uploads untouched for `max_age` seconds, and the records of
-        finished ones as old (their files stay). Returns how many partials went."""
+        finished ones as old (their files stay). Returns the ids of the partials gone."""
         now = time.time() if now is None else now
-        removed = 0
+        removed: list[str] = []
         for entry in os.scandir(self.uploads):
             if not entry.name.endswith(".json") or entry.name.startswith("."):
                 continue
@@ -216,7 +216,7 @@ class UploadStore:
                 continue
             if now - touched >= max_age:
                 self.terminate(upload_id)
-                removed += 1
+                removed.append(upload_id)
         return removed
 
     # -- what has arrived ------------------------------------------------------------
