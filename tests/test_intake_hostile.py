@@ -219,3 +219,28 @@ def test_the_server_survived_everything(intake: Intake) -> None:
     partial = {path.name for path in (intake.store / "partial").iterdir()}
     listed = {item.sha256 for item in UploadStore(intake.store, create=False).list_finished()}
     assert not partial & listed
+
+
+def expect_continue(intake: Intake, url: str, offset: int, token: str = TOKEN) -> bytes:
+    """The first answer to a PATCH sent with `Expect: 100-continue` and no body yet."""
+    head = patch_head(intake, url, offset, 10).replace(
+        b"\r\n\r\n", b"\r\nExpect: 100-continue\r\n\r\n"
+    )
+    with raw(intake) as sock:
+        sock.sendall(head.replace(TOKEN.encode(), token.encode()))
+        sock.settimeout(5)
+        first = sock.recv(1000)
+        if first.startswith(b"HTTP/1.1 100"):
+            sock.sendall(b"0123456789")
+            first += sock.recv(1000)
+    return first
+
+
+def test_expect_100_continue_only_once_every_check_passed(intake: Intake) -> None:
+    url = intake.create(10)
+    stranger = expect_continue(intake, url, 0, token="x" * len(TOKEN))
+    assert stranger.startswith(b"HTTP/1.1 401")
+    assert expect_continue(intake, url, 3).startswith(b"HTTP/1.1 409")
+    accepted = expect_continue(intake, url, 0)
+    assert accepted.startswith(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204")
+    assert intake.offset(url) == 10

@@ -80,6 +80,16 @@ def make_guard(token: bytes | None) -> Middleware:
     return guard
 
 
+async def defer_continue(request: web.Request) -> None:
+    """aiohttp answers `Expect: 100-continue` before any middleware runs, which would
+    invite a stranger's body. The intake says nothing here; a PATCH sends its own
+    "100 Continue" once every check has passed (handlers.py), so a refused request is
+    refused before the client sends a byte of it."""
+    expect = request.headers.get("Expect", "")
+    if expect.lower() != "100-continue":
+        raise web.HTTPExpectationFailed(text="only Expect: 100-continue is understood")
+
+
 def make_options(limits: IntakeLimits) -> Handler:
     async def options(request: web.Request) -> web.StreamResponse:
         del request
@@ -118,13 +128,16 @@ def build_app(
     app = web.Application(middlewares=[make_guard(token)], client_max_size=1024)
     options = make_options(limits)
     for path in (UPLOADS_PATH, UPLOADS_PATH.rstrip("/")):
-        app.router.add_route("POST", path, handlers.create)
-        app.router.add_route("OPTIONS", path, options)
+        app.router.add_route("POST", path, handlers.create, expect_handler=defer_continue)
+        app.router.add_route("OPTIONS", path, options, expect_handler=defer_continue)
     item = UPLOADS_PATH + "{upload_id}"
-    app.router.add_route("HEAD", item, handlers.head)
-    app.router.add_route("PATCH", item, handlers.patch)
-    app.router.add_route("DELETE", item, handlers.delete)
-    app.router.add_route("OPTIONS", item, options)
+    for method, handler in (
+        ("HEAD", handlers.head),
+        ("PATCH", handlers.patch),
+        ("DELETE", handlers.delete),
+        ("OPTIONS", options),
+    ):
+        app.router.add_route(method, item, handler, expect_handler=defer_continue)
 
     if expire_after is not None:
 

@@ -81,6 +81,13 @@ def _sync(handle: BinaryIO) -> None:
     os.fsync(handle.fileno())
 
 
+async def _continue_if_expected(request: web.Request) -> None:
+    """The "100 Continue" app.defer_continue held back, now that the PATCH is accepted."""
+    if request.headers.get("Expect", "").lower() == "100-continue":
+        await request.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        request.writer.output_size = 0  # the answer proper has not started
+
+
 class TusHandlers:
     def __init__(self, store: UploadStore, limits: IntakeLimits) -> None:
         self.store = store
@@ -200,6 +207,7 @@ class TusHandlers:
         piece = hashlib.sha256() if expected is not None else None
         handle = await in_thread(self.store.open_for_append, upload_id)
         try:
+            await _continue_if_expected(request)
             try:
                 received, cut = await self._receive(request, handle, size, working, piece)
             except OSError as exc:
