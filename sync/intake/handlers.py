@@ -31,7 +31,6 @@ from sync.intake.limits import (
 )
 from sync.intake.protocol import (
     Checksum,
-    ProtocolError,
     check_offset_content_type,
     parse_checksum,
     parse_number,
@@ -284,6 +283,3 @@ class TusHandlers:
         await in_thread(self.store.finish, upload_id, sha256)
         status = await in_thread(self.store.status, upload_id)
         log.info("received %s (%d bytes)", sha256, status.length if status else 0)
-
-
-__all__ = ["UPLOADS_PATH", "ProtocolError", "TusHandlers"]
