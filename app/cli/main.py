@@ -26,6 +26,7 @@ from app.cli import (
     destination_commands,
     duress_commands,
     incident_commands,
+    intake_commands,
     intervention_commands,
     people_commands,
     sender_commands,
@@ -96,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     wipe_commands.register(sub, common)
     duress_commands.register(sub, common)
     travel_commands.register(sub, common)
+    intake_commands.register(sub, common)
 
     codes = sub.add_parser("codes", help="list the codes of a controlled vocabulary")
     codes.add_argument(

@@ -1,0 +1,231 @@
+"""The intake's store on disk: partial uploads apart from finished ones, finished ones
+named by their SHA-256, nothing from the client but the bytes.
+
+    STORE/uploads/<id>.json   the intake's own record: declared length, creation time,
+                              and, once finished, the SHA-256 (so a client whose last
+                              answer was lost can HEAD and see it arrived)
+    STORE/partial/<id>        the bytes received so far; its size is the upload's offset
+    STORE/finished/<sha256>   a complete upload, fsynced and renamed in atomically
+
+Files are 0600 and folders 0700: the organisation's account alone reads them. The store
+holds sealed bundles and never a key; `carnet bundle open` runs on another machine.
+Blocking file work: the server calls these methods from a worker thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import secrets
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+from sync.intake.errors import IntakeStoreError, IntakeStoreMissingError
+
+if TYPE_CHECKING:
+    from _hashlib import HASH
+
+_SHA256_NAME = re.compile(r"[0-9a-f]{64}", re.ASCII)
+_READ_SIZE = 1024 * 1024
+_RECORD_MAX = 4096
+
+
+@dataclass(frozen=True)
+class UploadStatus:
+    length: int
+    offset: int
+    sha256: str | None  # set once the upload is finished
+
+
+@dataclass(frozen=True)
+class FinishedUpload:
+    sha256: str
+    size: int
+    received: float  # when it arrived (the file's modification time), Unix seconds
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class UploadStore:
+    def __init__(self, root: Path, *, create: bool) -> None:
+        """Open the store at `root`, creating it (one level, never its parents) and its
+        sub-folders when `create`; `intake list` opens it without creating anything."""
+        self.root = root
+        self.uploads = root / "uploads"
+        self.partial = root / "partial"
+        self.finished = root / "finished"
+        if create:
+            try:
+                root.mkdir(mode=0o700, exist_ok=True)
+                for folder in (self.uploads, self.partial, self.finished):
+                    folder.mkdir(mode=0o700, exist_ok=True)
+                    folder.chmod(0o700)
+            except FileNotFoundError:
+                raise IntakeStoreMissingError(
+                    f"the folder that should hold the store does not exist: {root.parent}"
+                ) from None
+            except OSError as exc:
+                raise IntakeStoreError(
+                    f"cannot create the store in {root}: {exc.strerror}"
+                ) from None
+        if not root.is_dir():
+            if root.exists():
+                raise IntakeStoreError(f"the store is not a folder: {root}")
+            raise IntakeStoreMissingError(f"no intake store at {root}")
+
+    # -- records ---------------------------------------------------------------------
+
+    def _record_path(self, upload_id: str) -> Path:
+        return self.uploads / f"{upload_id}.json"
+
+    def _write_record(self, upload_id: str, record: dict[str, object]) -> None:
+        target = self._record_path(upload_id)
+        temporary = self.uploads / f".{upload_id}.tmp"
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(json.dumps(record).encode("ascii"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+        _fsync_dir(self.uploads)
+
+    def _read_record(self, upload_id: str) -> dict[str, object] | None:
+        try:
+            with self._record_path(upload_id).open("rb") as handle:
+                raw = handle.read(_RECORD_MAX + 1)
+        except FileNotFoundError:
+            return None
+        try:
+            record = json.loads(raw) if len(raw) <= _RECORD_MAX else None
+        except ValueError:
+            record = None
+        if not isinstance(record, dict) or not isinstance(record.get("length"), int):
+            raise IntakeStoreError(f"the intake's record of upload {upload_id} is damaged")
+        return record
+
+    # -- uploads ---------------------------------------------------------------------
+
+    def partial_count(self) -> int:
+        return sum(1 for entry in os.scandir(self.partial) if not entry.name.startswith("."))
+
+    def free_bytes(self) -> int:
+        return shutil.disk_usage(self.root).free
+
+    def create(self, length: int) -> str:
+        """A new upload of `length` bytes under a random id the client did not choose."""
+        upload_id = secrets.token_hex(16)
+        fd = os.open(self.partial / upload_id, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.close(fd)
+        _fsync_dir(self.partial)
+        self._write_record(upload_id, {"length": length, "created": time.time(), "sha256": None})
+        return upload_id
+
+    def status(self, upload_id: str) -> UploadStatus | None:
+        record = self._read_record(upload_id)
+        if record is None:
+            return None
+        length = int(str(record["length"]))
+        sha256 = record.get("sha256")
+        if isinstance(sha256, str):
+            return UploadStatus(length, length, sha256)
+        try:
+            offset = (self.partial / upload_id).stat().st_size
+        except FileNotFoundError:
+            return None  # expired or terminated between the two looks
+        return UploadStatus(length, offset, None)
+
+    def open_for_append(self, upload_id: str) -> BinaryIO:
+        handle = (self.partial / upload_id).open("r+b")
+        handle.seek(0, os.SEEK_END)
+        return handle
+
+    def hash_of_partial(self, upload_id: str) -> HASH:
+        """The running SHA-256 of what has arrived, read back from disk: after a restart
+        the intake no longer has it in memory."""
+        digest = hashlib.sha256()
+        with (self.partial / upload_id).open("rb") as handle:
+            while block := handle.read(_READ_SIZE):
+                digest.update(block)
+        return digest
+
+    @staticmethod
+    def roll_back(handle: BinaryIO, offset: int) -> None:
+        """Forget the bytes of a PATCH that failed its checksum (or was cut short when it
+        carried one): the upload is where it was before that PATCH."""
+        handle.flush()
+        handle.truncate(offset)
+        handle.seek(offset)
+        os.fsync(handle.fileno())
+
+    def finish(self, upload_id: str, sha256: str) -> Path:
+        """Move a complete upload in under its SHA-256, after its bytes reached the disk.
+        The same bundle arriving twice is kept once."""
+        partial = self.partial / upload_id
+        target = self.finished / sha256
+        with partial.open("rb") as handle:
+            os.fsync(handle.fileno())
+        if target.exists():
+            partial.unlink()
+        else:
+            os.replace(partial, target)
+        _fsync_dir(self.finished)
+        _fsync_dir(self.partial)
+        record = self._read_record(upload_id) or {}
+        self._write_record(
+            upload_id,
+            {"length": record.get("length"), "created": record.get("created"), "sha256": sha256},
+        )
+        return target
+
+    def terminate(self, upload_id: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            (self.partial / upload_id).unlink()
+        with contextlib.suppress(FileNotFoundError):
+            self._record_path(upload_id).unlink()
+
+    def expire(self, max_age: float, busy: set[str], now: float | None = None) -> list[str]:
+        """Remove unfinished uploads untouched for `max_age` seconds, and the records of
+        finished ones as old (their files stay). Returns the ids of the partials gone."""
+        now = time.time() if now is None else now
+        removed: list[str] = []
+        for entry in os.scandir(self.uploads):
+            if not entry.name.endswith(".json") or entry.name.startswith("."):
+                continue
+            upload_id = entry.name[: -len(".json")]
+            if upload_id in busy:
+                continue
+            partial = self.partial / upload_id
+            try:
+                touched = partial.stat().st_mtime
+            except FileNotFoundError:
+                touched = entry.stat().st_mtime  # finished: the record's age
+                if now - touched >= max_age:
+                    self._record_path(upload_id).unlink(missing_ok=True)
+                continue
+            if now - touched >= max_age:
+                self.terminate(upload_id)
+                removed.append(upload_id)
+        return removed
+
+    # -- what has arrived ------------------------------------------------------------
+
+    def list_finished(self) -> list[FinishedUpload]:
+        """Only finished uploads: a name that is a SHA-256, a regular file."""
+        arrived = []
+        for entry in os.scandir(self.finished):
+            if _SHA256_NAME.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+                info = entry.stat(follow_symlinks=False)
+                arrived.append(FinishedUpload(entry.name, info.st_size, info.st_mtime))
+        return sorted(arrived, key=lambda upload: (upload.received, upload.sha256))
