@@ -124,6 +124,7 @@ def node_tus(
     token: str | None = None,
     tls: Certificate | None = None,
     max_size: int | None = None,
+    relative_location: bool | None = None,
 ) -> Iterator[NodeTus]:
     """@tus/server with its file store (store_dir) or its S3 store (s3)."""
     if not (TUS_NODE / "node_modules" / "@tus" / "server").is_dir():
@@ -140,6 +141,7 @@ def node_tus(
         config["cert"], config["key"] = str(tls.cert), str(tls.key)
     if max_size:
         config["maxSize"] = max_size
+    config["relativeLocation"] = bool(tls) if relative_location is None else relative_location
     process = subprocess.Popen(
         [node, str(TUS_NODE / "server.mjs"), json.dumps(config)],
         stdout=subprocess.PIPE,

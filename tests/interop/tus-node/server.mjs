@@ -1,6 +1,6 @@
 // The Node reference tus server (@tus/server) for Carnet's client interoperability tests.
 // Configured by one JSON argument: {"store": "file"|"s3", "dir": ..., "s3": {...},
-// "token": ..., "cert": ..., "key": ..., "maxSize": ...}. Listens on 127.0.0.1 only, on a
+// "token": ..., "relativeLocation": bool, "cert": ..., "key": ..., "maxSize": ...}. Listens on 127.0.0.1 only, on a
 // free port, and prints {"port": N} on its first line of output once it is listening.
 // Downloads (GET) are blocked, as an organisation running it for Carnet should do.
 import http from "node:http";
@@ -32,6 +32,9 @@ const tus = new Server({
   path: "/files",
   datastore: makeStore(),
   maxSize: config.maxSize,
+  // Behind TLS the server does not know its scheme and would hand out http:// upload
+  // URLs (Carnet refuses the downgrade): relative ones keep the client's https://.
+  relativeLocation: Boolean(config.relativeLocation),
   async onIncomingRequest(req) {
     if (req.method === "GET") {
       throw { status_code: 405, body: "no downloads" };
