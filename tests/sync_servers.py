@@ -20,10 +20,9 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -273,9 +272,7 @@ class CuttingRelay:
             self.accepted += 1
             limit = self.cut_after if self.accepted <= self.cuts else None
             upstream = socket.create_connection((LOOPBACK, self.target))
-            threading.Thread(
-                target=self._pipe, args=(client, upstream, limit), daemon=True
-            ).start()
+            threading.Thread(target=self._pipe, args=(client, upstream, limit), daemon=True).start()
             threading.Thread(target=self._pipe, args=(upstream, client, None), daemon=True).start()
 
     def _pipe(self, source: socket.socket, sink: socket.socket, limit: int | None) -> None:
@@ -291,15 +288,15 @@ class CuttingRelay:
         except OSError:
             pass
         for sock in (source, sink):
-            try:
+            with suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             sock.close()
 
 
 @contextmanager
-def cutting_relay(target: int, *, cut_after: int = 1 << 62, cuts: int = 0) -> Iterator[CuttingRelay]:
+def cutting_relay(
+    target: int, *, cut_after: int = 1 << 62, cuts: int = 0
+) -> Iterator[CuttingRelay]:
     relay = CuttingRelay(target, cut_after, cuts)
     relay.start()
     try:
@@ -343,5 +340,3 @@ def write_bundle(path: Path, size: int) -> str:
 
 def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-

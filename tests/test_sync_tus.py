@@ -39,7 +39,9 @@ class Recorder:
         self.progress: list[tuple[int, int]] = []
         self.cancel_after = cancel_after
 
-    def send(self, t: TusTransport, bundle: Path, sha: str, resume: UploadState | None = None) -> Delivery:
+    def send(
+        self, t: TusTransport, bundle: Path, sha: str, resume: UploadState | None = None
+    ) -> Delivery:
         return t.send(
             bundle,
             bundle.stat().st_size,
@@ -54,7 +56,9 @@ class Recorder:
         return self.cancel_after is not None and len(self.states) >= self.cancel_after
 
 
-def test_upload_is_byte_identical_and_saves_state_after_each_patch(tmp_path: Path, server: NodeTus) -> None:
+def test_upload_is_byte_identical_and_saves_state_after_each_patch(
+    tmp_path: Path, server: NodeTus
+) -> None:
     bundle = tmp_path / "bundle"
     sha = write_bundle(bundle, 3 * MIB + 12345)
     rec = Recorder()
@@ -76,7 +80,9 @@ def test_one_connection_serves_the_whole_send(tmp_path: Path, server: NodeTus) -
     assert relay.accepted == 1  # OPTIONS, POST and four PATCHes on one kept-alive connection
 
 
-def test_resumes_after_cut_connections_to_one_identical_upload(tmp_path: Path, server: NodeTus) -> None:
+def test_resumes_after_cut_connections_to_one_identical_upload(
+    tmp_path: Path, server: NodeTus
+) -> None:
     bundle = tmp_path / "bundle"
     size = 7 * MIB + 777
     sha = write_bundle(bundle, size)
@@ -93,9 +99,13 @@ def test_resumes_after_cut_connections_to_one_identical_upload(tmp_path: Path, s
 def test_gives_up_after_bounded_attempts(tmp_path: Path, server: NodeTus) -> None:
     bundle = tmp_path / "bundle"
     sha = write_bundle(bundle, 3 * MIB)
-    with cutting_relay(server.port, cut_after=MIB // 2, cuts=1000) as relay:
-        with pytest.raises(TransportError) as failure:
-            Recorder().send(transport(f"http://127.0.0.1:{relay.port}/files", max_retries=3), bundle, sha)
+    with (
+        cutting_relay(server.port, cut_after=MIB // 2, cuts=1000) as relay,
+        pytest.raises(TransportError) as failure,
+    ):
+        Recorder().send(
+            transport(f"http://127.0.0.1:{relay.port}/files", max_retries=3), bundle, sha
+        )
     assert failure.value.kind is FailureKind.UNREACHABLE and failure.value.retryable
     assert relay.accepted == 4  # the first try and three retries
 
@@ -129,7 +139,9 @@ def test_a_gone_upload_on_resume_starts_a_fresh_one(tmp_path: Path, server: Node
     assert sha256_of(stored) == sha
 
 
-def test_a_terminated_upload_is_gone_and_resume_starts_afresh(tmp_path: Path, server: NodeTus) -> None:
+def test_a_terminated_upload_is_gone_and_resume_starts_afresh(
+    tmp_path: Path, server: NodeTus
+) -> None:
     bundle = tmp_path / "bundle"
     sha = write_bundle(bundle, 3 * MIB)
     first = Recorder(cancel_after=2)
@@ -195,6 +207,8 @@ def test_nothing_listening_is_unreachable(tmp_path: Path) -> None:
     bundle = tmp_path / "bundle"
     sha = write_bundle(bundle, 1000)
     with pytest.raises(TransportError) as failure:
-        Recorder().send(transport(f"http://127.0.0.1:{free_port()}/files", max_retries=1), bundle, sha)
+        Recorder().send(
+            transport(f"http://127.0.0.1:{free_port()}/files", max_retries=1), bundle, sha
+        )
     assert failure.value.kind is FailureKind.UNREACHABLE and failure.value.retryable
     assert "\n" not in failure.value.message
