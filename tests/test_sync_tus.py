@@ -5,6 +5,8 @@ Cancel, and a body that never holds more than a small buffer."""
 
 from __future__ import annotations
 
+import http.server
+import threading
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +17,15 @@ from sync.errors import FailureKind, TransportError
 from sync.http_settings import check_http_settings
 from sync.transport import Delivery, UploadState
 from sync.tus_client import MIB, TusTransport
-from tests.sync_servers import NodeTus, cutting_relay, free_port, node_tus, sha256_of, write_bundle
+from tests.sync_servers import (
+    NodeTus,
+    counting_listener,
+    cutting_relay,
+    free_port,
+    node_tus,
+    sha256_of,
+    write_bundle,
+)
 
 
 @pytest.fixture
@@ -212,3 +222,57 @@ def test_nothing_listening_is_unreachable(tmp_path: Path) -> None:
         )
     assert failure.value.kind is FailureKind.UNREACHABLE and failure.value.retryable
     assert "\n" not in failure.value.message
+
+
+def test_environment_proxies_are_ignored(
+    tmp_path: Path, server: NodeTus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bundle = tmp_path / "bundle"
+    sha = write_bundle(bundle, MIB)
+    with counting_listener() as trap:
+        for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
+            monkeypatch.setenv(name, f"http://127.0.0.1:{trap.port}")
+        for name in ("NO_PROXY", "no_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        Recorder().send(transport(server.endpoint()), bundle, sha)
+    assert trap.accepted == 0
+    [stored] = server.uploads()
+    assert sha256_of(stored) == sha
+
+
+class _Redirecting(http.server.BaseHTTPRequestHandler):
+    target = ""
+
+    def _redirect(self) -> None:
+        self.send_response(307)
+        self.send_header("Location", self.target)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_OPTIONS = do_POST = do_HEAD = do_PATCH = _redirect
+
+    def log_message(self, format: str, *args: object) -> None:
+        del format, args
+
+
+def test_redirects_are_not_followed(tmp_path: Path) -> None:
+    bundle = tmp_path / "bundle"
+    sha = write_bundle(bundle, 1000)
+    token = tmp_path / "token"
+    token.write_text("redirect-me-not")
+    with counting_listener() as elsewhere:
+        _Redirecting.target = f"http://127.0.0.1:{elsewhere.port}/files"
+        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Redirecting)
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        try:
+            with pytest.raises(TransportError) as failure:
+                Recorder().send(
+                    transport(f"http://127.0.0.1:{httpd.server_port}/files", token_file=token),
+                    bundle,
+                    sha,
+                )
+        finally:
+            httpd.shutdown()
+            httpd.server_close()
+    assert failure.value.kind is FailureKind.PROTOCOL
+    assert elsewhere.accepted == 0

@@ -175,3 +175,9 @@ def test_factory_picks_and_checks(tmp_path: Path) -> None:
     ):
         with pytest.raises(DestinationConfigError):
             build_transport(bad)
+
+
+def test_socks5_without_h_is_refused_with_the_reason() -> None:
+    with pytest.raises(DestinationConfigError) as failure:
+        check_http_settings("https://example.org/f", proxy="socks5://127.0.0.1:9050")
+    assert "socks5h://" in failure.value.message and "looks up names" in failure.value.message
