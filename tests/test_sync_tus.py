@@ -276,3 +276,33 @@ def test_redirects_are_not_followed(tmp_path: Path) -> None:
             httpd.server_close()
     assert failure.value.kind is FailureKind.PROTOCOL
     assert elsewhere.accepted == 0
+
+
+def test_cancel_mid_patch_stops_within_a_block_and_resumes(tmp_path: Path, server: NodeTus) -> None:
+    bundle = tmp_path / "bundle"
+    sha = write_bundle(bundle, 3 * MIB)
+    sent: list[int] = []
+
+    def stop_mid_second_patch() -> bool:
+        return bool(sent) and sent[-1] >= MIB + MIB // 2
+
+    saved: list[UploadState] = []
+    t = transport(server.endpoint())
+    with pytest.raises(TransportError) as failure:
+        t.send(
+            bundle,
+            3 * MIB,
+            sha,
+            resume=None,
+            save_state=saved.append,
+            progress=lambda done, total: sent.append(done),
+            cancelled=stop_mid_second_patch,
+        )
+    assert failure.value.kind is FailureKind.CANCELLED
+    assert max(sent) <= MIB + MIB // 2 + 64 * 1024  # stopped within one 64 KiB block
+    assert saved[-1].offset == MIB
+    rec = Recorder()
+    delivery = rec.send(transport(server.endpoint()), bundle, sha, resume=saved[-1])
+    assert delivery.location == saved[-1].location
+    [stored] = server.uploads()
+    assert sha256_of(stored) == sha
