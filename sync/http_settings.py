@@ -63,7 +63,7 @@ def check_upload_url(url: str) -> SplitResult:
     """The scheme rule, for the endpoint and for every upload URL a server hands back."""
     try:
         parts = urlsplit(url)
-        port = parts.port
+        _ = parts.port  # raises ValueError for a port that is not a number in range
     except ValueError:
         raise DestinationConfigError("the address is not a valid URL") from None
     if parts.scheme not in ("https", "http") or not parts.hostname:
@@ -78,7 +78,6 @@ def check_upload_url(url: str) -> SplitResult:
         raise DestinationConfigError(
             "the address must use https:// (http:// only for this machine or a .onion)"
         )
-    del port
     return parts
 
 

@@ -208,7 +208,11 @@ class _Upload:
                 offset = self._patch(url, offset, offer.sha256_checksum)
                 self.save_state(UploadState(url, offset))
                 failures = 0
-            except (requests.ConnectionError, requests.Timeout) as error:
+            except (
+                requests.ConnectionError,
+                requests.Timeout,
+                requests.exceptions.ChunkedEncodingError,
+            ) as error:
                 failure = http_failures.from_exception(error, self.settings)
                 if failure.kind is not FailureKind.UNREACHABLE:
                     raise failure from None

@@ -6,6 +6,7 @@ Cancel, and a body that never holds more than a small buffer."""
 from __future__ import annotations
 
 import http.server
+import socket
 import threading
 import tracemalloc
 from collections.abc import Iterator
@@ -306,3 +307,19 @@ def test_cancel_mid_patch_stops_within_a_block_and_resumes(tmp_path: Path, serve
     assert delivery.location == saved[-1].location
     [stored] = server.uploads()
     assert sha256_of(stored) == sha
+
+
+@pytest.mark.timeout(60)
+def test_a_server_that_never_answers_times_out(tmp_path: Path) -> None:
+    bundle = tmp_path / "bundle"
+    sha = write_bundle(bundle, 1000)
+    with socket.create_server(("127.0.0.1", 0), backlog=8) as silent:  # never accepts
+        port = silent.getsockname()[1]
+        with pytest.raises(TransportError) as failure:
+            Recorder().send(
+                transport(f"http://127.0.0.1:{port}/files", read_timeout=0.5, max_retries=1),
+                bundle,
+                sha,
+            )
+    assert failure.value.kind is FailureKind.UNREACHABLE and failure.value.retryable
+    assert "did not answer in time" in failure.value.message

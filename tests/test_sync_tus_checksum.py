@@ -28,6 +28,7 @@ class _ChecksumTus(http.server.BaseHTTPRequestHandler):
     uploads: ClassVar[dict[str, bytearray]] = {}
     lengths: ClassVar[dict[str, int]] = {}
     checksums: ClassVar[list[str | None]] = []
+    metadata: ClassVar[list[str | None]] = []
 
     def _answer(self, status: int, **headers: str) -> None:
         self.send_response(status)
@@ -46,6 +47,7 @@ class _ChecksumTus(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         name = f"u{len(self.uploads)}"
+        type(self).metadata.append(self.headers.get("Upload-Metadata"))
         self.uploads[name] = bytearray()
         self.lengths[name] = int(self.headers["Upload-Length"])
         self._answer(201, Location=f"/files/{name}")
@@ -79,6 +81,7 @@ class _ChecksumTus(http.server.BaseHTTPRequestHandler):
 def checksum_server(*, advertise: bool, damage_first: bool = False) -> Iterator[str]:
     _ChecksumTus.advertise, _ChecksumTus.damage_first = advertise, damage_first
     _ChecksumTus.uploads, _ChecksumTus.lengths, _ChecksumTus.checksums = {}, {}, []
+    _ChecksumTus.metadata = []
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _ChecksumTus)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
@@ -122,6 +125,14 @@ def test_no_checksum_header_when_not_advertised(bundle: tuple[Path, str]) -> Non
         send(url, *bundle)
     assert bytes(_ChecksumTus.uploads["u0"]) == bundle[0].read_bytes()
     assert _ChecksumTus.checksums == [None, None, None]
+
+
+def test_creation_sends_no_metadata_at_all(bundle: tuple[Path, str]) -> None:
+    # Not even an empty Upload-Metadata (the Node server refuses that with 400): nothing
+    # about the bundle leaves but its length.
+    with checksum_server(advertise=False) as url:
+        send(url, *bundle)
+    assert _ChecksumTus.metadata == [None]
 
 
 def test_a_damaged_piece_is_sent_again(bundle: tuple[Path, str]) -> None:
