@@ -7,7 +7,7 @@ RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP     := $(VENV)/.dev-installed
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: run test lint typecheck imports pytest bench mutants screenshots translations translations-update system-deps clean
+.PHONY: run test lint typecheck imports pytest tus-node bench mutants screenshots translations translations-update system-deps clean
 
 $(RUNTIME_STAMP): requirements.txt pyproject.toml
 	scripts/install-system-deps.sh runtime
@@ -52,6 +52,15 @@ typecheck: $(DEV_STAMP)
 imports: $(DEV_STAMP)
 	$(BIN)/lint-imports
 
+# The Node reference tus server (@tus/server + @tus/s3-store) for the client's
+# interoperability tests, from the pinned package-lock.json (Node and npm from Debian).
+TUS_NODE := tests/interop/tus-node
+$(TUS_NODE)/node_modules/.installed: $(TUS_NODE)/package.json $(TUS_NODE)/package-lock.json
+	scripts/install-system-deps.sh test
+	cd $(TUS_NODE) && npm ci --ignore-scripts --no-audit --no-fund --silent
+	touch $@
+tus-node: $(TUS_NODE)/node_modules/.installed
+
 # The tests run in parallel (pytest-xdist), one worker per core; each worker is its own
 # process with its own QApplication, and every test has its own HOME, vault and buses.
 # PYTEST_JOBS=0 runs them serially, in this process; PYTEST_ARGS passes more options.
@@ -59,6 +68,7 @@ PYTEST_JOBS ?= auto
 PYTEST_ARGS ?=
 pytest: $(DEV_STAMP) translations
 	scripts/install-system-deps.sh test
+	$(MAKE) tus-node
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n $(PYTEST_JOBS) --dist worksteal $(PYTEST_ARGS)
 
 test: lint typecheck imports pytest

@@ -5,7 +5,9 @@
 #            e2fsprogs and mount for the disk-image wipe test (loop-mounted ext4)
 #            and exiftool, the external judge of stripped copies (libimage-exiftool-perl),
 #            strace for the proof that the desktop app opens no network socket,
-#            xvfb for the X11 selection test (offscreen Qt has no selection)
+#            xvfb for the X11 selection test (offscreen Qt has no selection),
+#            nodejs and npm for the Node reference tus server (tests/interop/tus-node),
+#            microsocks, the SOCKS5 proxy of the Tor/proxy transport tests
 #   bench:   test + the tools the benchmarks compare against (age; sha256sum and shred from
 #            coreutils, tar: present on any Debian, listed so a trimmed image says so)
 # Uses apt-get as root, or through sudo. On other systems it says what to install.
@@ -14,7 +16,8 @@ what=${1:-runtime}
 
 runtime_pkgs=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
               libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0)
-test_pkgs=(gnome-keyring dbus-daemon libimage-exiftool-perl e2fsprogs mount strace xvfb)
+test_pkgs=(gnome-keyring dbus-daemon libimage-exiftool-perl e2fsprogs mount strace xvfb
+           nodejs npm microsocks)
 bench_pkgs=(age coreutils tar)
 
 missing=()
@@ -32,6 +35,8 @@ if command -v dpkg-query >/dev/null 2>&1; then
     status=$(dpkg-query -W -f='${Status}' "${pkg}t64" 2>/dev/null || true)
     [ "$status" = "install ok installed" ] && continue
     if [ "$pkg" = dbus-daemon ] && command -v dbus-run-session >/dev/null 2>&1; then continue; fi
+    # Some nodejs builds (NodeSource's) ship npm inside the nodejs package.
+    if [ "$pkg" = npm ] && command -v npm >/dev/null 2>&1; then continue; fi
     missing+=("$pkg")
   done
 fi

@@ -1,0 +1,142 @@
+"""The checksum extension: sha256 per PATCH only when the server's OPTIONS offers it
+(tusd and the Node server do not; Carnet's intake does), and a 460 (the piece arrived
+damaged) is sent again. The server here is a small in-memory tus server on 127.0.0.1
+that checks each Upload-Checksum against the bytes it really received."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import http.server
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+
+from sync.http_settings import check_http_settings
+from sync.tus_client import MIB, TusTransport
+from tests.sync_servers import write_bundle
+
+
+class _ChecksumTus(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    advertise = True
+    damage_first = False
+    uploads: ClassVar[dict[str, bytearray]] = {}
+    lengths: ClassVar[dict[str, int]] = {}
+    checksums: ClassVar[list[str | None]] = []
+    metadata: ClassVar[list[str | None]] = []
+
+    def _answer(self, status: int, **headers: str) -> None:
+        self.send_response(status)
+        self.send_header("Tus-Resumable", "1.0.0")
+        for name, value in headers.items():
+            self.send_header(name.replace("_", "-"), value)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_OPTIONS(self) -> None:
+        offer = {"Tus_Version": "1.0.0", "Tus_Extension": "creation,termination"}
+        if self.advertise:
+            offer = {**offer, "Tus_Extension": "creation,termination,checksum"}
+            offer["Tus_Checksum_Algorithm"] = "md5,sha256"
+        self._answer(204, **offer)
+
+    def do_POST(self) -> None:
+        name = f"u{len(self.uploads)}"
+        type(self).metadata.append(self.headers.get("Upload-Metadata"))
+        self.uploads[name] = bytearray()
+        self.lengths[name] = int(self.headers["Upload-Length"])
+        self._answer(201, Location=f"/files/{name}")
+
+    def do_HEAD(self) -> None:
+        name = self.path.rsplit("/", 1)[1]
+        got = self.uploads[name]
+        self._answer(200, Upload_Offset=str(len(got)), Upload_Length=str(self.lengths[name]))
+
+    def do_PATCH(self) -> None:
+        name = self.path.rsplit("/", 1)[1]
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        claimed = self.headers.get("Upload-Checksum")
+        type(self).checksums.append(claimed)
+        if type(self).damage_first:
+            type(self).damage_first = False
+            body = b"X" + body[1:]  # what a bad link would deliver
+        if claimed is not None:
+            algorithm, digest = claimed.split(" ", 1)
+            if algorithm != "sha256" or base64.b64decode(digest) != hashlib.sha256(body).digest():
+                self._answer(460)
+                return
+        self.uploads[name] += body
+        self._answer(204, Upload_Offset=str(len(self.uploads[name])))
+
+    def log_message(self, format: str, *args: object) -> None:
+        del format, args
+
+
+@contextmanager
+def checksum_server(*, advertise: bool, damage_first: bool = False) -> Iterator[str]:
+    _ChecksumTus.advertise, _ChecksumTus.damage_first = advertise, damage_first
+    _ChecksumTus.uploads, _ChecksumTus.lengths, _ChecksumTus.checksums = {}, {}, []
+    _ChecksumTus.metadata = []
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _ChecksumTus)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}/files"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def send(url: str, bundle: Path, sha: str) -> None:
+    t = TusTransport(check_http_settings(url), patch_size=MIB, backoff=0.01, max_retries=2)
+    t.send(
+        bundle,
+        bundle.stat().st_size,
+        sha,
+        resume=None,
+        save_state=lambda state: None,
+        progress=lambda done, total: None,
+        cancelled=lambda: False,
+    )
+
+
+@pytest.fixture
+def bundle(tmp_path: Path) -> tuple[Path, str]:
+    path = tmp_path / "bundle"
+    return path, write_bundle(path, 2 * MIB + 5)
+
+
+def test_sha256_per_patch_when_advertised(bundle: tuple[Path, str]) -> None:
+    with checksum_server(advertise=True) as url:
+        send(url, *bundle)
+    assert bytes(_ChecksumTus.uploads["u0"]) == bundle[0].read_bytes()
+    data = bundle[0].read_bytes()
+    pieces = [data[:MIB], data[MIB : 2 * MIB], data[2 * MIB :]]
+    expected = ["sha256 " + base64.b64encode(hashlib.sha256(p).digest()).decode() for p in pieces]
+    assert _ChecksumTus.checksums == expected
+
+
+def test_no_checksum_header_when_not_advertised(bundle: tuple[Path, str]) -> None:
+    with checksum_server(advertise=False) as url:
+        send(url, *bundle)
+    assert bytes(_ChecksumTus.uploads["u0"]) == bundle[0].read_bytes()
+    assert _ChecksumTus.checksums == [None, None, None]
+
+
+def test_creation_sends_no_metadata_at_all(bundle: tuple[Path, str]) -> None:
+    # Not even an empty Upload-Metadata (the Node server refuses that with 400): nothing
+    # about the bundle leaves but its length.
+    with checksum_server(advertise=False) as url:
+        send(url, *bundle)
+    assert _ChecksumTus.metadata == [None]
+
+
+def test_a_damaged_piece_is_sent_again(bundle: tuple[Path, str]) -> None:
+    with checksum_server(advertise=True, damage_first=True) as url:
+        send(url, *bundle)
+    assert bytes(_ChecksumTus.uploads["u0"]) == bundle[0].read_bytes()
+    assert len(_ChecksumTus.checksums) == 4  # the first piece twice
