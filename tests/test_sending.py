@@ -95,7 +95,7 @@ def test_a_cut_copy_fails_retryably_then_resumes_from_the_saved_offset(
         "the test cut the copy",
     )
     assert saved.confirmed == 20_480 and saved.resume_location is not None
-    with pytest.raises(TransportFailedError, match="could not send bundle .* the test cut"):
+    with pytest.raises(TransportFailedError, match=r"could not send bundle .* the test cut"):
         report.raise_for_failures()
 
     transport = LocalCopyTransport(tmp_path / "usb")
@@ -117,16 +117,14 @@ def test_a_refusal_is_not_retried_unless_the_bundle_is_named(
     sender(notebook, faults).send()
     assert only_delivery(notebook, item).status.retryable is False
     assert sender(notebook).plan() == []
-    assert [d.id for d in sender(notebook).plan(bundle=item)] == [
-        only_delivery(notebook, item).id
-    ]
+    assert [d.id for d in sender(notebook).plan(bundle=item)] == [only_delivery(notebook, item).id]
     assert len(sender(notebook).send(bundle=item).sent) == 1
 
 
 def test_partial_failure_keeps_what_was_sent(notebook: Notebook, tmp_path: Path) -> None:
     destination(notebook, "Alpha", tmp_path / "alpha")
     destination(notebook, "Beta", tmp_path / "beta-gone")
-    item, data = queue(notebook, "Alpha", "Beta")
+    item, _data = queue(notebook, "Alpha", "Beta")
     (tmp_path / "beta-gone").rmdir()  # the drive was pulled out
     report = sender(notebook).send()
     assert [d.destination for d in report.sent] == ["Alpha"]
