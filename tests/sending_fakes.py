@@ -128,3 +128,52 @@ def factory_from_env() -> Callable[[TransportSettings], LocalCopyTransport]:
     )
     journal = config.get("journal")
     return local_factory(faults, None if journal is None else Path(journal))
+
+
+@dataclass
+class HttpPostTransport:
+    """Test only: POST the whole bundle to the destination's URL with http.client (a
+    stand-in for sync/'s tus client in the no-network proof, until it lands)."""
+
+    url: str
+
+    def describe(self) -> str:
+        return f"test HTTP POST to {self.url}"
+
+    def send(
+        self,
+        source: Path,
+        size: int,
+        sha256: str,
+        *,
+        resume: UploadState | None,
+        save_state: Callable[[UploadState], None],
+        progress: Callable[[int, int], None],
+        cancelled: Callable[[], bool],
+    ) -> Delivery:
+        import http.client
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(self.url)
+        connection = http.client.HTTPConnection(str(parts.hostname), parts.port, timeout=30)
+        try:
+            connection.request("POST", parts.path, body=source.read_bytes())
+            reply = connection.getresponse()
+            location = reply.getheader("Location") or self.url
+            reply.read()
+        except OSError as exc:
+            raise TransportError(
+                FailureKind.UNREACHABLE, f"unreachable: {exc.strerror}", retryable=True
+            ) from None
+        finally:
+            connection.close()
+        if reply.status != 201:
+            raise TransportError(FailureKind.REFUSED, f"HTTP {reply.status}", retryable=False)
+        progress(size, size)
+        return Delivery(location, sha256)
+
+
+def http_factory(settings: TransportSettings) -> HttpPostTransport:
+    if settings.url is None:
+        raise AssertionError("the HTTP test transport needs a --url destination")
+    return HttpPostTransport(settings.url)
