@@ -141,15 +141,30 @@ def run_machine(notebook: Notebook, tmp_path: Path) -> None:
 
         @rule(at=st.integers(0, SIZE + PIECE), retryable=st.booleans())
         def cut(self, at: int, retryable: bool) -> None:
-            self.attempt(Faults(fail_at=at, retryable=retryable))
+            if not self.attempt(Faults(fail_at=at, retryable=retryable)).calls:
+                return  # not taken (sent, or refused before and not named)
+            status = self.status()
+            assert status.state == DeliveryState.SENT or (
+                status.state == DeliveryState.FAILED
+                and status.retryable is retryable
+                and status.reason == "the test cut the copy"
+            )
 
         @rule(at=st.integers(0, SIZE))
         def kill(self, at: int) -> None:
-            self.attempt(Faults(), kill_at=at)
+            if self.attempt(Faults(), kill_at=at).calls:
+                # As after SIGKILL: still `sending`, at the last offset saved.
+                status = self.status()
+                assert status.state == DeliveryState.SENDING
+                assert status.confirmed >= min(at, SIZE) and status.resume_location
 
         @rule(at=st.integers(0, SIZE))
         def cancel(self, at: int) -> None:
-            self.attempt(Faults(cancel_at=at))
+            if self.attempt(Faults(cancel_at=at)).calls:
+                status = self.status()
+                assert status.state == DeliveryState.SENT or (
+                    status.state == DeliveryState.FAILED and status.retryable is True
+                )
 
         @rule(explicit=st.booleans())
         def send(self, explicit: bool) -> None:
