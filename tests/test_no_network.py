@@ -11,8 +11,8 @@ hook catching a real connection to 127.0.0.1 and a real name lookup.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import http.server
+import importlib.util
 import json
 import socket
 import subprocess
