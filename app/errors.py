@@ -64,8 +64,17 @@ class VaultNotFoundError(NotFoundError):
     pass
 
 
-class TransportError(CarnetError):
+class TransportFailedError(CarnetError):
+    """A bundle did not reach its destination (this time): unreachable, TLS, pin
+    mismatch, refused, proxy down, drive removed. Made from sync.errors.TransportError in
+    one place (app/sending/transports.py); `kind` is its FailureKind's value."""
+
     exit_code = 6
+
+    def __init__(self, message: str, *, kind: str = "unreachable", retryable: bool = True) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.retryable = retryable
 
 
 class CancelledError(CarnetError):

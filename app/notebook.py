@@ -18,6 +18,7 @@ from app.incidents import IncidentService
 from app.interventions import InterventionService
 from app.people import PersonService
 from app.search import SearchService
+from app.sending.sender import SendService
 from app.session import VaultSession
 from crypto.signing import PURPOSE_SIGNING_SEED, DeviceSigner
 
@@ -45,6 +46,7 @@ class Notebook:
             self.outbox,
             clock,
         )
+        self.sender = SendService(self.outbox, self.destinations, self.custody, clock=clock)
         self.attachments.sweep_orphans()
 
     def __repr__(self) -> str:

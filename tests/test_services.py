@@ -66,7 +66,7 @@ def test_each_error_kind_carries_its_exit_code() -> None:
     assert errors.IntegrityError.exit_code == 4
     assert errors.NotFoundError.exit_code == 5
     assert errors.VaultNotFoundError.exit_code == 5
-    assert errors.TransportError.exit_code == 6
+    assert errors.TransportFailedError.exit_code == 6
     for cls in (errors.UsageError, errors.CannotUnlockError, errors.IntegrityError):
         assert issubclass(cls, errors.CarnetError)
 

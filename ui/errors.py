@@ -16,7 +16,7 @@ from app.errors import (
     IntegrityError,
     NotFoundError,
     StorageError,
-    TransportError,
+    TransportFailedError,
     ValidationError,
     VaultNotFoundError,
     WipeIncompleteError,
@@ -49,7 +49,7 @@ def message_for(exc: BaseException) -> str:
         return _t("The wipe did not finish: {detail}").format(detail=exc.message)
     if isinstance(exc, StorageError):
         return _t("The disk refused the change (is it full or read-only?). Nothing was changed.")
-    if isinstance(exc, TransportError):
+    if isinstance(exc, TransportFailedError):
         return _t("Sending failed: {detail}").format(detail=exc.message)
     if isinstance(exc, CarnetError):
         return _t("This could not be done: {detail}").format(detail=exc.message)

@@ -1,4 +1,4 @@
-"""export, outbox list, bundle open|verify."""
+"""export, bundle open|verify (the outbox and send: app/cli/send_commands.py)."""
 
 from __future__ import annotations
 
@@ -58,12 +58,6 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     )
     export.add_argument("--language", choices=LANGUAGES, help="language of report.html")
     export.set_defaults(handler=cmd_export)
-
-    outbox = sub.add_parser("outbox", help="bundles waiting to be sent")
-    outbox_actions = outbox.add_subparsers(dest="action", required=True, metavar="ACTION")
-    outbox_list = outbox_actions.add_parser("list", parents=[common], help="list them")
-    outbox_list.add_argument("--json", action="store_true")
-    outbox_list.set_defaults(handler=cmd_outbox_list)
 
     bundle = sub.add_parser("bundle", help="(organisations) open or verify a received bundle")
     bundle_actions = bundle.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -136,37 +130,6 @@ def cmd_export(ctx: Context) -> int:
     if args.out is None:
         ctx.note("The bundle is in the outbox; nothing has been sent.")
     ctx.out(str(result.path))
-    return 0
-
-
-def cmd_outbox_list(ctx: Context) -> int:
-    with ctx.open_notebook() as notebook:
-        items = notebook.outbox.list()
-    if ctx.args.json:
-        ctx.out_json(
-            [
-                {
-                    "id": i.id,
-                    "bundle_id": i.bundle_id,
-                    "path": str(i.path),
-                    "recipients": list(i.recipients),
-                    "incidents": i.incidents,
-                    "size": i.size,
-                    "created_at": i.created_at,
-                    "sent_at": i.sent_at,
-                }
-                for i in items
-            ]
-        )
-        return 0
-    for i in items:
-        state = f"sent {i.sent_at}" if i.sent_at else "waiting"
-        ctx.out(
-            f"{i.id}\t{i.created_at}\t{i.incidents} incidents\t{i.size} B\t{state}\t"
-            + ", ".join(i.recipients)
-        )
-    if not items:
-        ctx.note("The outbox is empty.")
     return 0
 
 

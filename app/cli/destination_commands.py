@@ -1,4 +1,4 @@
-"""destination add|list|show|remove, and keygen (the organisation's side)."""
+"""destination add|edit|list|show|remove, and keygen (the organisation's side)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from pathlib import Path
 from app.cli.context import Context, Subcommands
 from app.destinations import Destination
 from app.key_files import create_key_file
+from app.sending import transports
+from app.sending.settings import TransportSettings, settings_from_options
 from crypto.kdf import KdfProfile
 
 
@@ -24,7 +26,26 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
         metavar="PUBKEY",
         help="a public key (carnetpk1...), as the organisation gave it; repeatable",
     )
+    _transport_options(add)
     add.set_defaults(handler=cmd_add)
+
+    edit = actions.add_parser(
+        "edit",
+        parents=[common],
+        help="new keys or a new transport (unsent bundles to it start over)",
+    )
+    edit.add_argument("name")
+    edit.add_argument(
+        "--key",
+        action="append",
+        metavar="PUBKEY",
+        help="replace the keys (for bundles sealed from now on); repeatable",
+    )
+    _transport_options(edit)
+    edit.add_argument(
+        "--no-transport", action="store_true", help="forget how to send to it (bundles stay)"
+    )
+    edit.set_defaults(handler=cmd_edit)
 
     lst = actions.add_parser("list", parents=[common], help="list destinations")
     lst.add_argument("--json", action="store_true")
@@ -57,11 +78,58 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     keygen.set_defaults(handler=cmd_keygen)
 
 
+def _transport_options(parser: argparse.ArgumentParser) -> None:
+    """How to send to it: one of --folder and --url; the rest only with --url."""
+    group = parser.add_argument_group("transport (how `carnet send` reaches it)")
+    group.add_argument("--folder", metavar="DIR", help="a folder: a USB drive, or one synced")
+    group.add_argument(
+        "--url", metavar="URL", help="a tus upload address (https://, or http:// to loopback)"
+    )
+    group.add_argument("--tor", action="store_true", help="through Tor at 127.0.0.1:9050")
+    group.add_argument(
+        "--proxy", metavar="socks5h://HOST:PORT", help="through this SOCKS5 proxy (remote DNS)"
+    )
+    group.add_argument(
+        "--pin-cert", metavar="SHA256", help="accept only the certificate with this SHA-256"
+    )
+    group.add_argument("--token-file", metavar="F", help="a bearer token, read from F when sending")
+
+
+def _transport(ctx: Context) -> TransportSettings | None:
+    args = ctx.args
+    return settings_from_options(
+        folder=args.folder,
+        url=args.url,
+        tor=args.tor,
+        proxy=args.proxy,
+        pin_cert=args.pin_cert,
+        token_file=args.token_file,
+    )
+
+
 def cmd_add(ctx: Context) -> int:
+    transport = _transport(ctx)  # checked before the vault is opened
     with ctx.open_notebook() as notebook:
-        added = notebook.destinations.add(ctx.args.name, ctx.args.key)
+        added = notebook.destinations.add(ctx.args.name, ctx.args.key, transport)
     ctx.note(f"Destination {added.name!r} added. Compare these fingerprints with the organisation:")
     _print_keys(ctx, added)
+    _print_transport(ctx, added)
+    return 0
+
+
+def cmd_edit(ctx: Context) -> int:
+    transport = _transport(ctx)
+    with ctx.open_notebook() as notebook:
+        edited = notebook.destinations.edit(
+            ctx.args.name,
+            keys=ctx.args.key,
+            transport=transport,
+            clear_transport=ctx.args.no_transport,
+        )
+    ctx.note(f"Destination {edited.name!r} changed.")
+    if ctx.args.key:
+        _print_keys(ctx, edited)
+    _print_transport(ctx, edited)
     return 0
 
 
@@ -72,7 +140,10 @@ def cmd_list(ctx: Context) -> int:
         ctx.out_json([_json(d) for d in items])
         return 0
     for item in items:
-        ctx.out(f"{item.name}\t{len(item.keys)} key{'s' if len(item.keys) != 1 else ''}")
+        ctx.out(
+            f"{item.name}\t{len(item.keys)} key{'s' if len(item.keys) != 1 else ''}\t"
+            + ("no transport" if item.transport is None else item.transport.kind)
+        )
     if not items:
         ctx.note("No destinations. Add one with: carnet destination add NAME --key PUBKEY")
     return 0
@@ -86,6 +157,7 @@ def cmd_show(ctx: Context) -> int:
         return 0
     ctx.out(item.name)
     _print_keys(ctx, item)
+    _print_transport(ctx, item)
     return 0
 
 
@@ -120,8 +192,30 @@ def _print_keys(ctx: Context, item: Destination) -> None:
         ctx.out(f"    fingerprint: {fingerprint}")
 
 
+def _transport_line(item: Destination) -> str:
+    if item.transport is None:
+        return "none (add one with: carnet destination edit NAME --folder DIR | --url URL)"
+    return transports.describe(item.transport)
+
+
+def _print_transport(ctx: Context, item: Destination) -> None:
+    ctx.out(f"  transport: {_transport_line(item)}")
+
+
 def _json(item: Destination) -> dict[str, object]:
+    settings = item.transport
     return {
+        "transport": None
+        if settings is None
+        else {
+            "kind": settings.kind,
+            "description": transports.describe(settings),
+            "folder": None if settings.folder is None else str(settings.folder),
+            "url": settings.url,
+            "proxy": settings.proxy,
+            "pin_sha256": settings.pin_sha256,
+            "token_file": None if settings.token_file is None else str(settings.token_file),
+        },
         "name": item.name,
         "keys": [
             {"key": key, "fingerprint": fp}

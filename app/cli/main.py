@@ -29,6 +29,7 @@ from app.cli import (
     intake_commands,
     intervention_commands,
     people_commands,
+    send_commands,
     sender_commands,
     travel_commands,
     vault_commands,
@@ -92,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     attachment_commands.register(sub, common)
     destination_commands.register(sub, common)
     bundle_commands.register(sub, common)
+    send_commands.register(sub, common)
     sender_commands.register(sub, common)
     custody_commands.register(sub, common)
     wipe_commands.register(sub, common)

@@ -208,11 +208,50 @@ def _v5_list_indexes(conn: Connection) -> None:
     conn.execute("CREATE INDEX incident_violations_code ON incident_violations(code)")
 
 
+def _v6_sending(conn: Connection) -> None:
+    """How each destination is reached (its transport settings as JSON; a token file's
+    path, never the token), the bundle's SHA-256 once computed, and one delivery row per
+    bundle and destination: its state (pending, sending, sent, failed), the offset the
+    destination confirmed and what is needed to resume (an upload URL or a partial file's
+    name) — here in the encrypted store, never in a plaintext file.
+
+    Bundles already waiting get a pending delivery for each destination they were sealed
+    to by name."""
+    conn.execute("ALTER TABLE destinations ADD COLUMN transport TEXT")
+    conn.execute("ALTER TABLE outbox ADD COLUMN sha256 TEXT")
+    conn.execute(
+        """CREATE TABLE outbox_deliveries (
+            id INTEGER PRIMARY KEY,
+            outbox_id INTEGER NOT NULL REFERENCES outbox(id) ON DELETE CASCADE,
+            destination_id INTEGER NOT NULL REFERENCES destinations(id) ON DELETE CASCADE,
+            state TEXT NOT NULL DEFAULT 'pending'
+                CHECK (state IN ('pending', 'sending', 'sent', 'failed')),
+            confirmed INTEGER NOT NULL DEFAULT 0,
+            resume_location TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            sent_at TEXT,
+            location TEXT,
+            reason TEXT,
+            retryable INTEGER,
+            updated_at TEXT NOT NULL,
+            UNIQUE (outbox_id, destination_id)
+        ) STRICT"""
+    )
+    conn.execute("CREATE INDEX outbox_deliveries_destination ON outbox_deliveries(destination_id)")
+    conn.execute(
+        """INSERT INTO outbox_deliveries (outbox_id, destination_id, updated_at)
+        SELECT o.id, d.id, o.created_at FROM outbox o, json_each(o.recipients) r
+        JOIN destinations d ON d.name = r.value
+        WHERE o.sent_at IS NULL"""
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core tables", _v1_core),
     Migration(2, "full-text search index", _v2_search),
     Migration(3, "attachments and custody log", _v3_evidence),
     Migration(4, "destinations and outbox", _v4_destinations),
     Migration(5, "incident list indexes", _v5_list_indexes),
+    Migration(6, "transports and delivery states", _v6_sending),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
