@@ -12,9 +12,8 @@ from pathlib import Path
 
 from sync.errors import DestinationConfigError
 from sync.folder import FolderTransport
-from sync.http_settings import check_http_settings
+from sync.http_settings import HttpSettings, check_http_settings, describe_http
 from sync.transport import Transport
-from sync.tus_client import TusTransport
 
 
 @dataclass(frozen=True)
@@ -30,7 +29,26 @@ class TransportSettings:
 
 
 def build_transport(settings: TransportSettings) -> Transport:
-    """The transport for these settings, or DestinationConfigError saying what is wrong."""
+    """The transport for these settings, or DestinationConfigError saying what is wrong.
+    The HTTP client (requests, urllib3, PySocks) is imported here, when a send needs it."""
+    checked = _checked(settings)
+    if isinstance(checked, Path):
+        return FolderTransport(checked)
+    from sync.tus_client import TusTransport
+
+    return TusTransport(checked)
+
+
+def describe_transport(settings: TransportSettings) -> str:
+    """What `destination show` prints, checked as build_transport checks it, without
+    importing the HTTP client."""
+    checked = _checked(settings)
+    if isinstance(checked, Path):
+        return FolderTransport(checked).describe()
+    return describe_http(checked)
+
+
+def _checked(settings: TransportSettings) -> Path | HttpSettings:
     if (settings.folder is None) == (settings.url is None):
         raise DestinationConfigError("give either a folder or a URL for the destination")
     if settings.folder is not None:
@@ -41,14 +59,12 @@ def build_transport(settings: TransportSettings) -> Transport:
             )
         if not settings.folder.is_absolute():
             raise DestinationConfigError("the destination folder must be an absolute path")
-        return FolderTransport(settings.folder)
+        return settings.folder
     url: str = settings.url  # type: ignore[assignment]  # not None: checked above
-    return TusTransport(
-        check_http_settings(
-            url,
-            tor=settings.tor,
-            proxy=settings.proxy,
-            pin_cert=settings.pin_cert,
-            token_file=settings.token_file,
-        )
+    return check_http_settings(
+        url,
+        tor=settings.tor,
+        proxy=settings.proxy,
+        pin_cert=settings.pin_cert,
+        token_file=settings.token_file,
     )

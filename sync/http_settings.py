@@ -144,3 +144,18 @@ def check_http_settings(
     if token_file is not None:
         read_token(token_file)
     return HttpSettings(url=parts.geturl(), proxy=chosen, pin_sha256=pin, token_file=token_file)
+
+
+def describe_http(settings: HttpSettings) -> str:
+    """One line for `destination show`: where, through what, pinned or not; never the
+    token (only that there is one). Needs no network library, so describing a destination
+    loads none (urllib3 probes IPv6 with a socket when it is imported)."""
+    parts = urlsplit(settings.url)
+    text = f"tus upload to {parts.scheme}://{parts.netloc}{parts.path}"
+    if settings.proxy is not None:
+        text += f" through the SOCKS proxy {settings.proxy_address}"
+    if settings.pin_sha256 is not None:
+        text += f", certificate pinned (SHA-256 {settings.pin_sha256[:16]}…)"
+    if settings.token_file is not None:
+        text += ", with a bearer token"
+    return text

@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
-from urllib.parse import urlsplit
 
 import requests
 
@@ -25,7 +24,7 @@ from sync import http_failures
 from sync.body import FileSlice, UploadCancelled
 from sync.errors import FailureKind, TransportError
 from sync.http_session import make_session
-from sync.http_settings import HttpSettings, read_token
+from sync.http_settings import HttpSettings, describe_http, read_token
 from sync.transport import CancelledCheck, Delivery, ProgressCallback, UploadState
 from sync.tus_protocol import (
     OFFSET_CONTENT_TYPE,
@@ -82,15 +81,7 @@ class TusTransport:
         self._sleep = sleep
 
     def describe(self) -> str:
-        parts = urlsplit(self.settings.url)
-        text = f"tus upload to {parts.scheme}://{parts.netloc}{parts.path}"
-        if self.settings.proxy is not None:
-            text += f" through the SOCKS proxy {self.settings.proxy_address}"
-        if self.settings.pin_sha256 is not None:
-            text += f", certificate pinned (SHA-256 {self.settings.pin_sha256[:16]}…)"
-        if self.settings.token_file is not None:
-            text += ", with a bearer token"
-        return text
+        return describe_http(self.settings)
 
     def __repr__(self) -> str:
         return f"TusTransport({self.describe()!r})"

@@ -229,24 +229,6 @@ def test_send_errors(vault: VaultFixture, tmp_path: Path) -> None:
     assert skipped.code == 0 and "Not sent: bundle" in skipped.err
 
 
-def test_without_sync_transports_send_says_so(vault: VaultFixture, tmp_path: Path) -> None:
-    try:
-        import sync.factory  # noqa: F401
-    except ModuleNotFoundError:
-        pass
-    else:
-        pytest.skip("sync/ has its transports now: the end-to-end tests cover send")
-    ok(vault.run("destination", "add", "USB", "--key", public_key(), "--folder", str(tmp_path)))
-    exported(vault, "USB")
-    result = vault.run("send")
-    assert result.code == 6
-    assert "no transports yet" in result.err and result.err.count("\n") == 1
-    assert (
-        json.loads(ok(vault.run("outbox", "list", "--json")))[0]["deliveries"][0]["state"]
-        == "pending"
-    )  # nothing was started
-
-
 def test_outbox_remove(vault: VaultFixture, tmp_path: Path) -> None:
     ok(vault.run("destination", "add", "USB", "--key", public_key(), "--folder", str(tmp_path)))
     item, path = exported(vault, "USB")

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from app.cli.context import Context, Subcommands
-from app.errors import CarnetError, NotFoundError, TransportError, UsageError
+from app.errors import CarnetError, NotFoundError, TransportFailedError, UsageError
 from sync.intake import DEFAULT_PORT
 from sync.intake.errors import (
     IntakeBindError,
@@ -90,7 +90,7 @@ def _as_carnet_error(exc: IntakeError) -> CarnetError:
     if isinstance(exc, IntakeStoreMissingError):
         return NotFoundError(exc.message)
     if isinstance(exc, IntakeBindError):
-        return TransportError(exc.message)
+        return TransportFailedError(exc.message, kind="unreachable", retryable=False)
     return CarnetError(exc.message)
 
 

@@ -2,53 +2,56 @@
 become app/'s.
 
 app/ keeps plain settings (app/sending/settings.py); sync/ builds the transport from
-them. Until sync/ ships its factory (`sync.factory.make_transport`, written on the
-`tusclient` branch), `make_transport` says plainly that this build cannot send, rather
-than guessing. Tests pass their own factory to the sender (collaborators passed in).
+them (sync.destinations.build_transport), imported only when a transport is made, so a
+command that sends nothing never loads requests or PySocks. Tests pass their own factory
+to the sender (collaborators passed in).
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
 from app.errors import CarnetError, TransportFailedError, ValidationError
 from app.sending.settings import TransportSettings
 from sync.errors import DestinationConfigError, SyncError, TransportError
 from sync.transport import Transport
 
+if TYPE_CHECKING:
+    from sync.destinations import TransportSettings as SyncSettings
+
 TransportFactory = Callable[[TransportSettings], Transport]
-FACTORY_MODULE = "sync.factory"
 
 
 def make_transport(settings: TransportSettings) -> Transport:
     """sync/'s transport for these settings. Building one opens no connection."""
-    try:
-        factory: Any = importlib.import_module(FACTORY_MODULE)
-    except ModuleNotFoundError:
-        raise TransportFailedError(
-            "this build of Carnet has no transports yet (sync.factory is missing)",
-            kind="unreachable",
-            retryable=True,
-        ) from None
+    from sync.destinations import build_transport
+
     with sync_errors():
-        transport: Transport = factory.make_transport(
-            folder=settings.folder,
-            url=settings.url,
-            proxy=settings.proxy,
-            pin_sha256=settings.pin_sha256,
-            token_file=settings.token_file,
-        )
-    return transport
+        return build_transport(_for_sync(settings))
 
 
-def describe(settings: TransportSettings, factory: TransportFactory = make_transport) -> str:
-    """The transport's own one-line description (never the token); the settings'
-    summary when this build cannot make the transport."""
+def _for_sync(settings: TransportSettings) -> SyncSettings:
+    from sync.destinations import TransportSettings as SyncTransportSettings
+
+    return SyncTransportSettings(
+        folder=settings.folder,
+        url=settings.url,
+        proxy=settings.proxy,
+        pin_cert=settings.pin_sha256,
+        token_file=settings.token_file,
+    )
+
+
+def describe(settings: TransportSettings) -> str:
+    """The transport's own one-line description (never the token), made without loading
+    the HTTP client; the settings' summary if sync/ refuses them."""
+    from sync.destinations import describe_transport
+
     try:
-        return factory(settings).describe()
+        with sync_errors():
+            return describe_transport(_for_sync(settings))
     except CarnetError:
         return settings.summary()
 
