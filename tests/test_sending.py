@@ -217,3 +217,25 @@ def test_removing_a_bundle_deletes_its_file_and_rows(notebook: Notebook, tmp_pat
     notebook.outbox.remove(item)
     assert not path.exists() and notebook.outbox.list() == []
     assert notebook.outbox.deliveries.all() == []
+
+
+def test_one_send_at_a_time(notebook: Notebook, tmp_path: Path) -> None:
+    """A second send while one runs is refused (it would upload the same bundle twice),
+    and nothing changes; once the first is over, sending works."""
+    import fcntl
+    import os
+
+    from app.sending.sender import SEND_LOCK
+
+    destination(notebook, "Lifeline", tmp_path / "usb")
+    item, _ = queue(notebook, "Lifeline")
+    lock = os.open(notebook.outbox.folder / SEND_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another process's send holds it
+        with pytest.raises(UsageError, match="another send"):
+            sender(notebook).send()
+        assert only_delivery(notebook, item).status.state == DeliveryState.PENDING
+    finally:
+        os.close(lock)
+    [sent] = sender(notebook).send().sent
+    assert sent.status.state == DeliveryState.SENT

@@ -9,8 +9,11 @@ Deliveries are independent: one failing does not undo or stop the others.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +37,7 @@ from sync.errors import FailureKind
 from sync.transport import Transport, UploadState
 
 STAGE_SENDING = "sending"
+SEND_LOCK = ".send.lock"  # in the outbox folder; holds nothing
 STAGE_CHECKING = "checking-bundle"
 _READ = 1 << 20
 
@@ -115,6 +119,36 @@ class SendService:
         """Send every delivery the plan holds. A transport failure is recorded and the
         next delivery goes on; a damaged bundle file or the person's cancel stops it all
         (what was sent stays sent: `on_sent` has been told of each)."""
+        with self._the_only_send():
+            return self._send_all(destination, bundle, progress, announce, on_sent, cancel)
+
+    @contextlib.contextmanager
+    def _the_only_send(self) -> Iterator[None]:
+        """One send of this notebook at a time: two (two terminals, or the app and a
+        terminal) would each take the same pending delivery and upload it twice. The lock
+        is an flock on a file in the outbox, released by the kernel if the process dies."""
+        self.outbox.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(self.outbox.folder / SEND_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise UsageError(
+                    "another send of this notebook is running: wait for it to finish"
+                ) from None
+            yield
+        finally:
+            os.close(fd)
+
+    def _send_all(
+        self,
+        destination: str | None,
+        bundle: int | None,
+        progress: Progress,
+        announce: Callable[[Delivery], None],
+        on_sent: Callable[[Delivery], None],
+        cancel: CancelToken | None,
+    ) -> SendReport:
         report = SendReport()
         explicit = bundle is not None
         settings = {d.name: d for d in self.destinations.list()}
