@@ -156,22 +156,16 @@ def _curl_once(curl: str, url: str, auth_header: Path, source: Path) -> dict[str
     """POST (creation), then one PATCH of the whole file; each timed spawn to exit."""
     size = source.stat().st_size
     start = time.perf_counter()
-    created = subprocess.run(
-        [curl, "-s", "-S", "-i", "-X", "POST", "-H", "Tus-Resumable: 1.0.0"]
-        + ["-H", f"Upload-Length: {size}", "-H", f"@{auth_header}", url],
-        capture_output=True,
-        check=True,
-    )
+    post = [curl, "-s", "-S", "-i", "-X", "POST", "-H", "Tus-Resumable: 1.0.0"]
+    post += ["-H", f"Upload-Length: {size}", "-H", f"@{auth_header}", url]
+    created = subprocess.run(post, capture_output=True, check=True)
     posted = time.perf_counter()
     location = _location(created.stdout)
-    patched = subprocess.run(
-        [curl, "-s", "-S", "-o", "/dev/null", "-w", "%{http_code}", "-X", "PATCH"]
-        + ["-T", str(source), "-H", "Tus-Resumable: 1.0.0", "-H", "Upload-Offset: 0"]
-        + ["-H", "Content-Type: application/offset+octet-stream", "-H", f"@{auth_header}"]
-        + [urljoin(url, location)],
-        capture_output=True,
-        check=True,
-    )
+    patch = [curl, "-s", "-S", "-o", "/dev/null", "-w", "%{http_code}", "-X", "PATCH"]
+    patch += ["-T", str(source), "-H", "Tus-Resumable: 1.0.0", "-H", "Upload-Offset: 0"]
+    patch += ["-H", "Content-Type: application/offset+octet-stream", "-H", f"@{auth_header}"]
+    patch.append(urljoin(url, location))
+    patched = subprocess.run(patch, capture_output=True, check=True)
     end = time.perf_counter()
     if patched.stdout.strip() != b"204":
         raise RuntimeError(f"curl's PATCH got HTTP {patched.stdout.decode(errors='replace')}")
