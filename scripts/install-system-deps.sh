@@ -8,7 +8,8 @@
 #            xvfb for the X11 selection test (offscreen Qt has no selection),
 #            nodejs and npm for the Node reference tus server (tests/interop/tus-node),
 #            microsocks, the SOCKS5 proxy of the Tor/proxy transport tests
-#   bench:   test + the tools the benchmarks compare against (age; sha256sum and shred from
+#   bench:   test + the tools the benchmarks compare against (age; curl for the upload;
+#            sha256sum and shred from
 #            coreutils, tar: present on any Debian, listed so a trimmed image says so)
 # Uses apt-get as root, or through sudo. On other systems it says what to install.
 set -euo pipefail
@@ -18,7 +19,7 @@ runtime_pkgs=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 lib
               libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0)
 test_pkgs=(gnome-keyring dbus-daemon libimage-exiftool-perl e2fsprogs mount strace xvfb
            nodejs npm microsocks)
-bench_pkgs=(age coreutils tar)
+bench_pkgs=(age coreutils tar curl)
 
 missing=()
 if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then

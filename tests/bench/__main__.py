@@ -1,6 +1,6 @@
 """`python -m tests.bench [NAME...] [--quick] [--rounds N] [--diagnose]`.
 
-NAME is unlock, duress, insert, search, list, gui, intake, export or wipe. Runs the chosen
+NAME is unlock, duress, insert, search, list, gui, intake, export, upload or wipe. Runs the chosen
 benchmarks (all by default) in one scratch folder, prints a table per benchmark and writes every
 figure to bench-results/bench-YYYYmmdd-HHMMSS.json. Each benchmark keeps its files in its
 own subfolder, removed when it ends, so none can trip over another's; only the 100k
@@ -21,10 +21,32 @@ import time
 from types import FrameType
 from typing import Any
 
-from tests.bench import duress, export, gui, insert, intake, listing, search, unlock, wipe
+from tests.bench import (
+    duress,
+    export,
+    gui,
+    insert,
+    intake,
+    listing,
+    search,
+    unlock,
+    upload,
+    wipe,
+)
 from tests.bench.common import RESULTS_DIR, Workspace, say, table, versions
 
-BENCHMARKS = ("unlock", "duress", "insert", "search", "list", "gui", "intake", "export", "wipe")
+BENCHMARKS = (
+    "unlock",
+    "duress",
+    "insert",
+    "search",
+    "list",
+    "gui",
+    "intake",
+    "export",
+    "upload",
+    "wipe",
+)
 FULL = {"count": 100_000, "batch": 10_000, "cli": 10_000, "rounds": 3, "gui_rounds": 10}
 QUICK = {"count": 20_000, "batch": 10_000, "cli": 2_000, "rounds": 2, "gui_rounds": 5}
 
@@ -77,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
             report["intake"] = intake.run(ws)
         if "export" in chosen:
             report["export"] = export.run(ws)
+        if "upload" in chosen:
+            report["upload"] = upload.run(ws)
         if "wipe" in chosen:
             report["wipe"] = wipe.run(ws, args.quick)
     finally:
