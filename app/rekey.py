@@ -14,8 +14,8 @@ record the change: one signed by the old key naming the new public key (the link
 lets any copy of the log, a travel backup's included, trust the new key's rows: nothing
 else admits it), then one signed by the new key naming the old one. That first row is
 written before the headers: a crash before the new key is in use leaves a link to a key
-whose master key is gone, which no one can sign with. This works on VaultService's internals (its unlock and keyring
-rotation), as a part of it kept in a module of its own.
+whose master key is gone, which no one can sign with. This works on VaultService's
+internals (its unlock and keyring rotation), as a part of it kept in a module of its own.
 """
 
 from __future__ import annotations
