@@ -33,6 +33,9 @@ META_SIGNING_KEY = "device_signing_public_key"
 # Device keys of the vaults this one was restored from (a JSON list of hex keys): the
 # rows they signed stay verifiable after a travel restore, which makes a new device key.
 META_PREVIOUS_SIGNING_KEYS = "previous_signing_keys"
+# The detail of a "rekey" row, signed by the outgoing device key, that names the incoming
+# one (hex): the only way a key enters the log's chain of keys after its first row.
+NEXT_SIGNER = "next_signer"
 _FETCH = 1000
 _COLUMNS = "seq, at, action, subject, incident_id, details, actor, prev_hash, signature, row_hash"
 
@@ -207,6 +210,10 @@ class CustodyLog:
                 raise IntegrityError(f"{where}: signature does not verify")
             if row_hash(canonical, signature) != entry.row_hash:
                 raise IntegrityError(f"{where}: row hash does not match")
+            if entry.action == CustodyAction.REKEY and NEXT_SIGNER in entry.details:
+                # A verified row of a key already trusted vouches for its successor.
+                successor = _signing_key(entry.details[NEXT_SIGNER], where)
+                keys[fingerprint(successor)] = successor
             previous_seq, previous_hash = entry.seq, entry.row_hash
             count += 1
             progress(count, total, "verifying-custody")
@@ -312,6 +319,16 @@ def _entry(row: Any) -> CustodyEntry:
         signature=str(row[8]),
         row_hash=str(row[9]),
     )
+
+
+def _signing_key(value: object, where: str) -> bytes:
+    try:
+        key = bytes.fromhex(value) if isinstance(value, str) else b""
+    except ValueError:
+        key = b""
+    if len(key) != 32:
+        raise IntegrityError(f"{where}: names a malformed next signing key")
+    return key
 
 
 def _check_json(value: object) -> None:

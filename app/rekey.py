@@ -9,9 +9,13 @@ Crash-safe: the new header goes into one copy only, then the database is rekeyed
 SQLCipher transaction), then the second copy; an unlock after a crash finds both master
 keys from the same passphrase and finishes the job (app.store.database.finish_rekey).
 The device signing key is derived from the master key, so it changes too: the old public
-key is kept so that `custody verify` still checks the older rows, and a custody row
-records the change. This works on VaultService's internals (its unlock and keyring
-rotation), as a part of it kept in a module of its own.
+key is kept so that `custody verify` still checks the older rows. Two custody rows
+record the change: one signed by the old key naming the new public key (the link that
+lets any copy of the log, a travel backup's included, trust the new key's rows: nothing
+else admits it), then one signed by the new key naming the old one. That first row is
+written before the headers: a crash before the new key is in use leaves a link to a key
+whose master key is gone, which no one can sign with. This works on VaultService's
+internals (its unlock and keyring rotation), as a part of it kept in a module of its own.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from app.custody import CustodyAction, CustodyLog, remember_previous_signer
+from app.custody import NEXT_SIGNER, CustodyAction, CustodyLog, remember_previous_signer
 from app.errors import IntegrityError, WrongPassphraseError
 from app.progress import Progress, no_progress
 from app.store.database import Database
@@ -81,6 +85,15 @@ def rekey_vault(
     try:
         with db.transaction() as conn:
             remember_previous_signer(conn, old_signer.public_key)
+            # Signed by the outgoing key, naming the incoming one: this is what lets a
+            # copy of the log (a travel backup's) trust the rows the new key signs.
+            CustodyLog(db, old_signer).append(
+                conn,
+                CustodyAction.REKEY,
+                "device signing key",
+                None,
+                {NEXT_SIGNER: new_signer.public_key.hex()},
+            )
         state = opened.state
         progress(1, 3, "rekeying")
         service.headers.write_copy(

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from app.custody import (
     GENESIS_HASH,
+    NEXT_SIGNER,
     CustodyAction,
     CustodyLog,
     canonical_bytes,
@@ -369,6 +370,64 @@ def test_a_row_signed_by_another_key_is_detected(notebook: object) -> None:
     fill(log_for(notebook, seed=bytes(32)), 1)
     with pytest.raises(IntegrityError, match=failure(4, "signed by an unknown key")):
         log_for(notebook).verify()
+
+
+OTHER_SEED = bytes([7]) * 32  # a later device's key: the verifier of a restored copy
+NEXT_SEED = bytes([9]) * 32  # the key a rekey brings in
+
+
+def hand_over(log: CustodyLog, successor: bytes) -> None:
+    """What `carnet rekey` writes: a row signed by the outgoing key naming the incoming."""
+    log.record(CustodyAction.REKEY, "device signing key", None, {NEXT_SIGNER: successor.hex()})
+
+
+def test_a_rekey_row_signed_by_the_old_key_admits_the_new_one(notebook: object) -> None:
+    """A copy of the log verified by another device (a restored vault) knows only the
+    first key; the new key's rows verify because the old key's row names it."""
+    notebook = nb(notebook)
+    fill(log_for(notebook), 2)
+    hand_over(log_for(notebook), DeviceSigner(NEXT_SEED).public_key)
+    fill(log_for(notebook, seed=NEXT_SEED), 2)
+    assert log_for(notebook, seed=OTHER_SEED).verify() == 5
+
+
+def test_the_new_key_is_unknown_without_the_old_keys_row(notebook: object) -> None:
+    notebook = nb(notebook)
+    fill(log_for(notebook), 2)
+    fill(log_for(notebook, seed=NEXT_SEED), 1)  # rows before any hand-over
+    hand_over(log_for(notebook), DeviceSigner(NEXT_SEED).public_key)
+    with pytest.raises(IntegrityError, match=failure(3, "signed by an unknown key")):
+        log_for(notebook, seed=OTHER_SEED).verify()
+
+
+def test_a_hand_over_by_an_unknown_key_admits_nothing(notebook: object) -> None:
+    """A forger's key cannot vouch for itself or for another key it holds."""
+    notebook = nb(notebook)
+    fill(log_for(notebook), 2)
+    hand_over(log_for(notebook, seed=bytes(32)), DeviceSigner(NEXT_SEED).public_key)
+    fill(log_for(notebook, seed=NEXT_SEED), 1)
+    with pytest.raises(IntegrityError, match=failure(3, "signed by an unknown key")):
+        log_for(notebook, seed=OTHER_SEED).verify()
+
+
+def test_a_changed_successor_breaks_the_hand_over_row(notebook: object) -> None:
+    notebook = nb(notebook)
+    fill(log_for(notebook), 1)
+    hand_over(log_for(notebook), DeviceSigner(NEXT_SEED).public_key)
+    forged = json.dumps({NEXT_SIGNER: DeviceSigner(bytes(32)).public_key.hex()})
+    with notebook.session.db.transaction() as conn:
+        conn.execute("UPDATE custody_log SET details = ? WHERE seq = 2", (forged,))
+    fill(log_for(notebook, seed=bytes(32)), 1)
+    with pytest.raises(IntegrityError, match=failure(2, "signature does not verify")):
+        log_for(notebook, seed=OTHER_SEED).verify()
+
+
+def test_a_malformed_successor_is_reported(notebook: object) -> None:
+    notebook = nb(notebook)
+    log = log_for(notebook)
+    log.record(CustodyAction.REKEY, "device signing key", None, {NEXT_SIGNER: "abcd"})
+    with pytest.raises(IntegrityError, match=failure(1, "names a malformed next signing key")):
+        log.verify()
 
 
 def test_a_damaged_signing_key_record_is_reported(notebook: object) -> None:
