@@ -34,8 +34,10 @@ def ok(result: Result) -> str:
 def intake_serve(cenv: CarnetEnv, store: Path, port: int, token: Path) -> Iterator[str]:
     """`carnet intake serve` as a real process; yields the URL it prints, stops it by pid."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "app", "intake", "serve", "--store", str(store)]
-        + ["--port", str(port), "--token-file", str(token)],
+        [
+            *(sys.executable, "-m", "app", "intake", "serve", "--store", str(store)),
+            *("--port", str(port), "--token-file", str(token)),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
