@@ -599,6 +599,24 @@ def assert_only_reached(events: list[list[str]], address: str) -> None:
             assert detail == address, events
 
 
+def test_only_the_exact_ipv6_probe_pair_is_allowed() -> None:
+    """The allowance cannot hide anything else: a connect of an IPv6 socket, a bind
+    elsewhere, or a probe socket's bind separated from its creation all stay."""
+    six = ["socket.__new__", f"family={int(socket.AF_INET6)}"]
+    assert without_urllib3_ipv6_probe([*IPV6_PROBE, *IPV6_PROBE]) == []
+    kept = [
+        [six, ["socket.connect", "('::1', 80, 0, 0)"]],
+        [six, ["socket.bind", "('::', 0)"]],
+        [six, ["socket.getaddrinfo", "('x', 1)"], ["socket.bind", "('::1', 0)"]],
+        [["socket.bind", "('::1', 0)"]],
+    ]
+    for events in kept:
+        assert without_urllib3_ipv6_probe(events) == events
+    assert without_urllib3_ipv6_probe([*IPV6_PROBE, ["socket.connect", "('::1', 80, 0, 0)"]]) == [
+        ["socket.connect", "('::1', 80, 0, 0)"]
+    ]
+
+
 def exit_code(proc: subprocess.CompletedProcess[str]) -> int:
     last = proc.stderr.rstrip("\n").rsplit("\n", 1)[-1]
     assert last.startswith("exit "), proc.stderr[-2000:]
@@ -653,11 +671,11 @@ def test_send_through_the_real_tus_transport_connects_only_to_the_intake(
         pw, bundle = prepare_send(hooked, intake.url)
         proc, events = hooked.run(REAL_SEND_BODY, "--vault", str(hooked.cenv.vault), "send", *pw)
         arrived = intake.finished()
+    assert_only_reached(events, f"('127.0.0.1', {intake.port})")
     assert exit_code(proc) == 0, proc.stderr
     assert proc.returncode == HOOKED  # it did connect (the hook says so)
     assert proc.stdout.startswith("sent\t1\tIntake\t")
     assert list(arrived.values()) == [bundle.read_bytes()]
-    assert_only_reached(events, f"('127.0.0.1', {intake.port})")
 
 
 def test_send_through_socks5_connects_only_to_the_proxy_and_looks_nothing_up(
@@ -678,12 +696,12 @@ def test_send_through_socks5_connects_only_to_the_proxy_and_looks_nothing_up(
         proc, events = hooked.run(REAL_SEND_BODY, "--vault", str(hooked.cenv.vault), "send", *pw)
         arrived = intake.finished()
         through = proxy.connections()
+    assert_only_reached(events, f"('127.0.0.1', {proxy.port})")
+    assert not any("localhost" in detail or str(intake.port) in detail for _, detail in events)
     assert exit_code(proc) == 0, proc.stderr
     assert proc.stdout.startswith("sent\t1\tIntake\t")
     assert list(arrived.values()) == [bundle.read_bytes()]
     assert through and set(through) == {f"localhost:{intake.port}"}, through
-    assert_only_reached(events, f"('127.0.0.1', {proxy.port})")
-    assert not any("localhost" in detail or str(intake.port) in detail for _, detail in events)
 
 
 def test_send_with_the_proxy_down_fails_closed(hooked: Hooked, tmp_path: Path) -> None:
@@ -691,17 +709,33 @@ def test_send_with_the_proxy_down_fails_closed(hooked: Hooked, tmp_path: Path) -
     destination (a listener there would have been reached): only the proxy was tried."""
     from tests.sync_servers import free_port
 
+    reached: list[object] = []
+    stop = threading.Event()
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as destination:
         destination.bind(("127.0.0.1", 0))
         destination.listen(8)
+        destination.settimeout(0.1)
         port = destination.getsockname()[1]
+
+        def watch() -> None:  # counts and closes any direct connection to the destination
+            while not stop.is_set():
+                try:
+                    conn, peer = destination.accept()
+                except TimeoutError:
+                    continue
+                reached.append(peer)
+                conn.close()
+
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
         dead_proxy = free_port()
         url = f"http://127.0.0.1:{port}/files/"
         pw, _bundle = prepare_send(hooked, url, "--proxy", f"socks5h://127.0.0.1:{dead_proxy}")
         proc, events = hooked.run(REAL_SEND_BODY, "--vault", str(hooked.cenv.vault), "send", *pw)
-        destination.setblocking(False)
-        with pytest.raises(BlockingIOError):
-            destination.accept()  # nobody came to the destination directly
+        stop.set()
+        watcher.join()
+    assert reached == [], "the send went to the destination directly"
+    assert_only_reached(events, f"('127.0.0.1', {dead_proxy})")
     assert exit_code(proc) == 6, proc.stderr
     [message] = proc.stderr.splitlines()[:-1]
     assert message.startswith("carnet: error: could not send bundle 1 to 'Intake': ")
@@ -709,4 +743,3 @@ def test_send_with_the_proxy_down_fails_closed(hooked: Hooked, tmp_path: Path) -
         f"the proxy at 127.0.0.1:{dead_proxy} is not reachable — is Tor running?"
     )
     assert proc.stdout == ""
-    assert_only_reached(events, f"('127.0.0.1', {dead_proxy})")
