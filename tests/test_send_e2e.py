@@ -99,8 +99,9 @@ def outbox(vault: VaultFixture) -> list[dict[str, object]]:
 
 def delivery(vault: VaultFixture) -> dict[str, object]:
     [entry] = outbox(vault)
-    [only] = entry["deliveries"]  # type: ignore[misc]
-    return dict(only)
+    deliveries = entry["deliveries"]
+    assert isinstance(deliveries, list) and len(deliveries) == 1, deliveries
+    return dict(deliveries[0])
 
 
 def test_send_to_the_intake_delivers_the_bundle_byte_for_byte(
