@@ -561,9 +561,183 @@ def test_send_to_an_http_destination_connects_only_to_it(hooked: Hooked, tmp_pat
             assert detail == destination, events
 
 
-def test_send_through_the_product_transport_connects_only_to_the_destination_or_proxy() -> None:
-    """To be completed when sync/'s transports land (sync.factory on the `tusclient`
-    branch): the same proof as above through the real tus client, directly and through a
-    SOCKS5 proxy on loopback (only the proxy's address may be connected to)."""
-    pytest.importorskip("sync.factory", reason="sync/'s transports have not landed yet")
-    pytest.fail("write this test now that sync.factory exists (see its docstring)")
+# `carnet` unpatched (sync/'s real transports), reporting its own exit code on the last
+# line of stderr: the hook's exit code (99) hides it whenever the process connected.
+REAL_SEND_BODY = CLI_BODY + "print(f'exit {result}', file=sys.stderr)\n"
+
+# urllib3 checks, when imported, whether this machine has IPv6 (urllib3.util.connection.
+# _has_ipv6): it creates an AF_INET6 socket, binds it to ('::1', 0) and closes it. That
+# socket is never connected and nothing leaves the machine. Exactly that pair of events
+# (the socket's creation, then at once its bind to ('::1', 0)) is allowed; nothing broader.
+IPV6_PROBE = [["socket.__new__", f"family={int(socket.AF_INET6)}"], ["socket.bind", "('::1', 0)"]]
+
+
+def without_urllib3_ipv6_probe(events: list[list[str]]) -> list[list[str]]:
+    kept: list[list[str]] = []
+    index = 0
+    while index < len(events):
+        if events[index : index + 2] == IPV6_PROBE:
+            index += 2
+            continue
+        kept.append(events[index])
+        index += 1
+    return kept
+
+
+def assert_only_reached(events: list[list[str]], address: str) -> None:
+    """Every socket IPv4, every lookup and connect of `address` alone, at least one
+    connect: the process reached `address` and nothing else."""
+    remaining = without_urllib3_ipv6_probe(events)
+    assert ["socket.connect", address] in remaining, events
+    for event, detail in remaining:
+        if event == "socket.__new__":
+            assert detail == f"family={int(socket.AF_INET)}", events
+        else:
+            assert event in ("socket.getaddrinfo", "socket.connect"), events
+            assert detail == address, events
+
+
+def test_only_the_exact_ipv6_probe_pair_is_allowed() -> None:
+    """The allowance cannot hide anything else: a connect of an IPv6 socket, a bind
+    elsewhere, or a probe socket's bind separated from its creation all stay."""
+    six = ["socket.__new__", f"family={int(socket.AF_INET6)}"]
+    assert without_urllib3_ipv6_probe([*IPV6_PROBE, *IPV6_PROBE]) == []
+    kept = [
+        [six, ["socket.connect", "('::1', 80, 0, 0)"]],
+        [six, ["socket.bind", "('::', 0)"]],
+        [six, ["socket.getaddrinfo", "('x', 1)"], ["socket.bind", "('::1', 0)"]],
+        [["socket.bind", "('::1', 0)"]],
+    ]
+    for events in kept:
+        assert without_urllib3_ipv6_probe(events) == events
+    assert without_urllib3_ipv6_probe([*IPV6_PROBE, ["socket.connect", "('::1', 80, 0, 0)"]]) == [
+        ["socket.connect", "('::1', 80, 0, 0)"]
+    ]
+
+
+def exit_code(proc: subprocess.CompletedProcess[str]) -> int:
+    last = proc.stderr.rstrip("\n").rsplit("\n", 1)[-1]
+    assert last.startswith("exit "), proc.stderr[-2000:]
+    return int(last.removeprefix("exit "))
+
+
+def prepare_send(hooked: Hooked, url: str, *transport: str) -> tuple[tuple[str, str], Path]:
+    """A vault with one incident exported to destination "Intake" at `url` (with the
+    intake's token and `transport` options); every step hooked and offline."""
+    from tests.intake_helpers import TOKEN
+
+    cenv = hooked.cenv
+    pw_file = cenv.secret_file("a passphrase for sending", "send")
+    token = cenv.secret_file(TOKEN, "intake-token")
+    pw = ("--passphrase-file", str(pw_file))
+    hooked.carnet(
+        "init",
+        "--kdf-profile",
+        "interactive",
+        "--no-keyring",
+        "--new-passphrase-file",
+        str(pw_file),
+    )
+    hooked.carnet("incident", "add", *pw, "--title", "Raid")
+    public = encode_public_key(generate_key_pair().public_key)
+    hooked.carnet(
+        "destination",
+        "add",
+        "Intake",
+        "--key",
+        public,
+        "--url",
+        url,
+        "--token-file",
+        str(token),
+        *transport,
+        *pw,
+    )
+    hooked.carnet("destination", "show", "Intake", *pw)  # describing it connects nowhere
+    bundle = Path(hooked.carnet("export", "--to", "Intake", "--all", *pw).strip())
+    return pw, bundle
+
+
+def test_send_through_the_real_tus_transport_connects_only_to_the_intake(
+    hooked: Hooked, tmp_path: Path
+) -> None:
+    """`carnet send` with sync/'s tus client, unpatched, to the embedded intake on
+    127.0.0.1: the lookups and connections of the send are of the intake's address only."""
+    from tests.intake_helpers import intake_config, running_intake
+
+    with running_intake(intake_config(tmp_path / "store")) as intake:
+        pw, bundle = prepare_send(hooked, intake.url)
+        proc, events = hooked.run(REAL_SEND_BODY, "--vault", str(hooked.cenv.vault), "send", *pw)
+        arrived = intake.finished()
+    assert_only_reached(events, f"('127.0.0.1', {intake.port})")
+    assert exit_code(proc) == 0, proc.stderr
+    assert proc.returncode == HOOKED  # it did connect (the hook says so)
+    assert proc.stdout.startswith("sent\t1\tIntake\t")
+    assert list(arrived.values()) == [bundle.read_bytes()]
+
+
+def test_send_through_socks5_connects_only_to_the_proxy_and_looks_nothing_up(
+    hooked: Hooked, tmp_path: Path
+) -> None:
+    """Through microsocks (`--proxy socks5h://`): Carnet connects to the proxy and to
+    nothing else, and never looks up the destination's name (`localhost` here): the proxy
+    resolves it (its log says so), as Tor would resolve an onion address."""
+    from tests.intake_helpers import intake_config, running_intake
+    from tests.sync_servers import microsocks
+
+    with (
+        running_intake(intake_config(tmp_path / "store")) as intake,
+        microsocks(tmp_path) as proxy,
+    ):
+        url = f"http://localhost:{intake.port}/files/"
+        pw, bundle = prepare_send(hooked, url, "--proxy", proxy.url)
+        proc, events = hooked.run(REAL_SEND_BODY, "--vault", str(hooked.cenv.vault), "send", *pw)
+        arrived = intake.finished()
+        through = proxy.connections()
+    assert_only_reached(events, f"('127.0.0.1', {proxy.port})")
+    assert not any("localhost" in detail or str(intake.port) in detail for _, detail in events)
+    assert exit_code(proc) == 0, proc.stderr
+    assert proc.stdout.startswith("sent\t1\tIntake\t")
+    assert list(arrived.values()) == [bundle.read_bytes()]
+    assert through and set(through) == {f"localhost:{intake.port}"}, through
+
+
+def test_send_with_the_proxy_down_fails_closed(hooked: Hooked, tmp_path: Path) -> None:
+    """No proxy listening: exit 6, "is Tor running?", and no direct connection to the
+    destination (a listener there would have been reached): only the proxy was tried."""
+    from tests.sync_servers import free_port
+
+    reached: list[object] = []
+    stop = threading.Event()
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as destination:
+        destination.bind(("127.0.0.1", 0))
+        destination.listen(8)
+        destination.settimeout(0.1)
+        port = destination.getsockname()[1]
+
+        def watch() -> None:  # counts and closes any direct connection to the destination
+            while not stop.is_set():
+                try:
+                    conn, peer = destination.accept()
+                except TimeoutError:
+                    continue
+                reached.append(peer)
+                conn.close()
+
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+        dead_proxy = free_port()
+        url = f"http://127.0.0.1:{port}/files/"
+        pw, _bundle = prepare_send(hooked, url, "--proxy", f"socks5h://127.0.0.1:{dead_proxy}")
+        proc, events = hooked.run(REAL_SEND_BODY, "--vault", str(hooked.cenv.vault), "send", *pw)
+        stop.set()
+        watcher.join()
+    assert reached == [], "the send went to the destination directly"
+    assert_only_reached(events, f"('127.0.0.1', {dead_proxy})")
+    assert exit_code(proc) == 6, proc.stderr
+    [message] = proc.stderr.splitlines()[:-1]
+    assert message.startswith("carnet: error: could not send bundle 1 to 'Intake': ")
+    assert message.endswith(
+        f"the proxy at 127.0.0.1:{dead_proxy} is not reachable — is Tor running?"
+    )
+    assert proc.stdout == ""
