@@ -497,8 +497,8 @@ def test_every_command_of_the_cli_journey_opens_no_connection(
     UploadStore(store, create=True)  # as `intake serve` leaves it
     run("intake", "list", "--store", str(store))
 
-    # `intake serve` is the other command allowed to use the network (it listens where it
-    # is told: tests/test_intake_server.py); it runs until stopped, so not in this journey.
+    # `intake serve` is the other command allowed to use the network; it runs until
+    # stopped, so it has its own proof (test_intake_serve_listens_where_told_and_connects_nowhere).
     listens = {"intake serve"}
     assert leaf_commands() - listens - hooked.ran == set(), "commands the journey did not run"
 
@@ -741,3 +741,66 @@ def test_send_with_the_proxy_down_fails_closed(hooked: Hooked, tmp_path: Path) -
         f"the proxy at 127.0.0.1:{dead_proxy} is not reachable — is Tor running?"
     )
     assert proc.stdout == ""
+
+
+def test_intake_serve_listens_where_told_and_connects_nowhere(
+    hooked: Hooked, tmp_path: Path
+) -> None:
+    """The organisation's server, hooked, receives a real upload and is stopped with
+    SIGTERM: it creates and binds only its listening socket on the address it was given
+    (and the sockets of the connections it accepts); it connects nowhere, looks up no
+    other name, and starts no child process."""
+    import signal
+
+    import requests
+
+    store = tmp_path / "org-store"
+    store.mkdir()
+    hooked.count += 1
+    report = hooked.reports / f"report-{hooked.count}.json"
+    serve = ("intake", "serve", "--store", str(store), "--host", "127.0.0.1", "--port", "0")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOOK, str(report), CLI_BODY, *serve],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=hooked.cenv.env,
+        cwd=hooked.cenv.root,
+    )
+    try:
+        assert proc.stdout is not None
+        url = proc.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:"), url
+        body = b"sealed bundle bytes " * 100
+        tus = {"Tus-Resumable": "1.0.0"}
+        created = requests.post(url, headers={**tus, "Upload-Length": str(len(body))}, timeout=30)
+        assert created.status_code == 201, created.status_code
+        upload = requests.compat.urljoin(url, created.headers["Location"])
+        patched = requests.patch(
+            upload,
+            data=body,
+            timeout=30,
+            headers={
+                **tus,
+                "Upload-Offset": "0",
+                "Content-Type": "application/offset+octet-stream",
+            },
+        )
+        assert patched.status_code == 204, patched.status_code
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    events = json.loads(report.read_text(encoding="utf-8"))
+    port = int(url.rsplit(":", 1)[1].split("/")[0])
+    assert [name for name in (store / "finished").iterdir()], err  # it did receive
+    for event, detail in events:
+        if event == "socket.__new__":
+            assert detail == f"family={int(socket.AF_INET)}", events
+        elif event == "socket.bind":
+            assert detail in ("('127.0.0.1', 0)", f"('127.0.0.1', {port})"), events
+        elif event == "socket.getaddrinfo":
+            assert detail.startswith("('127.0.0.1',"), events  # its own address, no name
+        else:
+            pytest.fail(f"the intake did more than listen: {event} {detail} ({events})")
+    assert any(event == "socket.bind" for event, _ in events), events  # not vacuous
+    assert proc.returncode == HOOKED  # it used the network (listening), as it should
