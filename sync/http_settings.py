@@ -18,7 +18,9 @@ from urllib.parse import SplitResult, urlsplit
 from sync.errors import DestinationConfigError
 
 TOR_PROXY = "socks5h://127.0.0.1:9050"
+MAX_URL = 2000
 _PIN = re.compile(r"[0-9a-f]{64}")
+_HOSTNAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,62}\.)*[A-Za-z0-9-]{1,63}\.?")
 _TOKEN = re.compile(r"[\x21-\x7e]+")  # visible ASCII: what fits in one header line
 
 
@@ -67,26 +69,51 @@ def check_upload_url(url: str) -> SplitResult:
     except ValueError:
         raise DestinationConfigError("the address is not a valid URL") from None
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise DestinationConfigError("the address must start with https://")
-    if parts.username is not None or parts.password is not None:
         raise DestinationConfigError(
-            "the address must not contain a user name or password: use --token-file"
+            "give an https:// address, e.g. https://intake.example.org/files/"
         )
+    if parts.username is not None or parts.password is not None:
+        raise DestinationConfigError("no user name or password in the URL; use --token-file")
     if parts.scheme == "http" and not (
         is_loopback_host(parts.hostname) or is_onion_host(parts.hostname)
     ):
         raise DestinationConfigError(
-            "the address must use https:// (http:// only for this machine or a .onion)"
+            "https:// is required (plain http:// only to this computer or a .onion)"
         )
     return parts
+
+
+def check_endpoint(url: str) -> SplitResult:
+    """The address a person types: the scheme rule, and what an upload endpoint never
+    holds (control characters, a query or fragment, port 0, a malformed host name)."""
+    if len(url) > MAX_URL or any(ord(c) < 33 or ord(c) == 127 for c in url):
+        raise DestinationConfigError("not a valid URL (spaces or control characters)")
+    parts = check_upload_url(url)
+    if parts.query or parts.fragment:
+        raise DestinationConfigError("no query or fragment in an upload URL")
+    if parts.port == 0:
+        raise DestinationConfigError("the port is not a number from 1 to 65535")
+    if not _is_host(parts.hostname or ""):
+        raise DestinationConfigError("the host name is not valid")
+    return parts
+
+
+def _is_host(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        return bool(_HOSTNAME.fullmatch(host)) and len(host) <= 253
 
 
 def normalise_pin(pin: str) -> str:
     """Accept `AB:CD:…` or plain hex, as `openssl x509 -fingerprint -sha256` prints it."""
     value = pin.strip().replace(":", "").lower()
+    if value.startswith("sha256="):
+        value = value[len("sha256=") :]
     if not _PIN.fullmatch(value):
         raise DestinationConfigError(
-            "the certificate pin must be a SHA-256 fingerprint: 64 hexadecimal digits"
+            "the certificate pin must be its SHA-256 fingerprint (64 hex digits)"
         )
     return value
 
@@ -132,7 +159,7 @@ def check_http_settings(
     token_file: Path | None = None,
 ) -> HttpSettings:
     """Validate plain settings (from the CLI or the store) into HttpSettings."""
-    parts = check_upload_url(url.strip())
+    parts = check_endpoint(url.strip())
     if tor and proxy is not None:
         raise DestinationConfigError("give either --tor or --proxy, not both")
     chosen = TOR_PROXY if tor else (check_proxy(proxy.strip()) if proxy is not None else None)

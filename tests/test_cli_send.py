@@ -138,6 +138,10 @@ def test_destination_transports_are_checked_stored_and_shown(
         (["--url", "https://a.example/", "--proxy", "http://127.0.0.1:8080"], "socks5h://"),
         (["--url", "https://a.example/", "--pin-cert", "abc"], "64 hex digits"),
         (["--url", "https://a.example/", "--token-file", "/no/such/file"], "no such file"),
+        # The transport's own rules, refused when typed rather than at the first send:
+        (["--url", "http://abcdefghijklmnop.onion/files/"], "needs --tor or --proxy"),
+        (["--url", "https://a.example/files/?id=1"], "no query or fragment"),
+        (["--url", "http://127.0.0.1:8080/", "--pin-cert", "ab" * 32], "needs an https://"),
     ],
 )
 def test_bad_transport_options_are_refused_and_nothing_is_stored(

@@ -1,27 +1,23 @@
 """How a destination is reached: a folder, or a tus upload URL (optionally through SOCKS).
 
-These are plain values, checked here when a person types them (`destination add|edit`)
-so a bad option is refused before anything is stored, and kept as JSON in the encrypted
-database. The bearer token is never stored: only the path of the file holding it, read
+These are plain values, checked when a person types them (`destination add|edit`) so a
+bad option is refused before anything is stored, and kept as JSON in the encrypted
+database. Which options go together is checked here; the address, proxy and pin by
+sync/'s one checker (sync.http_settings.check_http_settings), the rules the transport
+itself holds to. The bearer token is never stored: only the path of the file holding it, read
 by the transport when it sends.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from app.errors import UsageError, ValidationError
-
-TOR_PROXY = "socks5h://127.0.0.1:9050"
-MAX_URL = 2000
-_PIN = re.compile(r"^[0-9a-f]{64}$")
-_HOSTNAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,62}\.)*[A-Za-z0-9-]{1,63}\.?$")
+from sync.errors import DestinationConfigError
+from sync.http_settings import TOR_PROXY, check_http_settings
 
 
 @dataclass(frozen=True)
@@ -98,13 +94,18 @@ def settings_from_options(
         if tor or proxy is not None or pin_cert is not None or token_file is not None:
             raise UsageError("--tor, --proxy, --pin-cert and --token-file go with --url only")
         return TransportSettings(folder=_folder(folder))
-    if tor and proxy is not None:
-        raise UsageError("give either --tor or --proxy, not both")
+    token = None if token_file is None else _token_file(token_file)
+    try:
+        checked = check_http_settings(
+            str(url), tor=tor, proxy=proxy, pin_cert=pin_cert, token_file=token
+        )
+    except DestinationConfigError as exc:
+        raise ValidationError(exc.message) from None
     return TransportSettings(
-        url=check_url(str(url)),
-        proxy=TOR_PROXY if tor else (None if proxy is None else check_proxy(proxy)),
-        pin_sha256=None if pin_cert is None else check_pin(pin_cert),
-        token_file=None if token_file is None else _token_file(token_file),
+        url=checked.url,
+        proxy=checked.proxy,
+        pin_sha256=checked.pin_sha256,
+        token_file=checked.token_file,
     )
 
 
@@ -114,65 +115,6 @@ def _folder(text: str) -> Path:
     # Absolute, so sending works whatever folder `carnet send` runs from. The folder may
     # be missing now (a USB drive not plugged in); the transport checks it when sending.
     return Path(text).expanduser().absolute()
-
-
-def check_url(text: str) -> str:
-    if len(text) > MAX_URL or any(ord(c) < 33 or ord(c) == 127 for c in text):
-        raise ValidationError("--url: not a valid URL (spaces or control characters)")
-    parts = urlsplit(text)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise ValidationError(
-            "--url: give an https:// address, e.g. https://intake.example.org/files/"
-        )
-    if parts.username is not None or parts.password is not None:
-        raise ValidationError("--url: no user name or password in the URL; use --token-file")
-    if parts.query or parts.fragment:
-        raise ValidationError("--url: no query or fragment in an upload URL")
-    try:
-        port = parts.port
-    except ValueError:
-        raise ValidationError("--url: the port is not a number from 1 to 65535") from None
-    if port == 0:
-        raise ValidationError("--url: the port is not a number from 1 to 65535")
-    host = parts.hostname
-    if not _is_host(host):
-        raise ValidationError("--url: the host name is not valid")
-    if parts.scheme == "http" and not (is_loopback(host) or host.endswith(".onion")):
-        raise ValidationError(
-            "--url: https:// is required (plain http:// only to this computer or a .onion)"
-        )
-    return text
-
-
-def check_proxy(text: str) -> str:
-    parts = urlsplit(text)
-    if parts.scheme == "socks5":
-        raise ValidationError(
-            "--proxy: use socks5h:// so the proxy, not this computer, looks up host names"
-        )
-    if parts.scheme != "socks5h" or not parts.hostname or parts.path not in ("", "/"):
-        raise ValidationError("--proxy: give socks5h://HOST:PORT, e.g. socks5h://127.0.0.1:9050")
-    if parts.username is not None or parts.password is not None:
-        raise ValidationError("--proxy: no user name or password in the proxy address")
-    try:
-        port = parts.port
-    except ValueError:
-        port = 0
-    if not port or not _is_host(parts.hostname):
-        raise ValidationError("--proxy: give socks5h://HOST:PORT, e.g. socks5h://127.0.0.1:9050")
-    host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
-    return f"socks5h://{host}:{port}"
-
-
-def check_pin(text: str) -> str:
-    """A certificate's SHA-256, as `openssl x509 -fingerprint -sha256` prints it or plain
-    hex; kept as 64 lower-case hex digits."""
-    clean = text.strip().lower().replace(":", "")
-    if clean.startswith("sha256="):
-        clean = clean[len("sha256=") :]
-    if not _PIN.fullmatch(clean):
-        raise ValidationError("--pin-cert: give the certificate's SHA-256 (64 hex digits)")
-    return clean
 
 
 def _token_file(text: str) -> Path:
@@ -185,20 +127,3 @@ def _token_file(text: str) -> Path:
     except OSError:
         raise ValidationError(f"--token-file: cannot read {text}") from None
     return path
-
-
-def is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _is_host(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-        return True
-    except ValueError:
-        return bool(_HOSTNAME.fullmatch(host)) and len(host) <= 253
