@@ -1,13 +1,21 @@
 """Sending a bundle to a tus 1.0 server (Carnet's intake, tusd, the Node @tus/server).
 
 One send: OPTIONS (what the server offers), then either HEAD of the saved upload (resume)
-or POST (creation, no Upload-Metadata: nothing about the bundle leaves but its length),
-then PATCHes of `patch_size` bytes over one kept-alive connection, saving the upload URL
-and the confirmed offset after the POST and after every PATCH. A cut connection, a
-timeout or a 5xx is retried within the send, with backoff and a bounded number of
-attempts, from the offset a HEAD reports; an upload the server no longer has (404/410,
-or 409 on resume) starts afresh. Written in the project because tuspy has no session,
-no timeouts, no pinning, and keeps upload URLs in a plaintext file.
+or POST (creation, no Upload-Metadata: nothing about the bundle leaves but its length
+and the SHA-256 of its sealed bytes), then PATCHes of `patch_size` bytes over one
+kept-alive connection, saving the upload URL and the confirmed offset after the POST and
+after every PATCH.
+
+The POST states the bundle's SHA-256 (`Repr-Digest`, sync/digest_fields.py); a server
+that holds the upload to it (Carnet's intake) confirms the digest of what it stored when
+the last PATCH lands, and then no per-PATCH checksum is needed. Other servers get
+`Upload-Checksum` on every PATCH when they advertise sha256, and nothing when they do
+not (tusd, the Node server).
+
+A cut connection, a timeout or a 5xx is retried within the send, with backoff and a
+bounded number of attempts, from the offset a HEAD reports; an upload the server no
+longer has (404/410, or 409 on resume) starts afresh. Written in the project because
+tuspy has no session, no timeouts, no pinning, and keeps upload URLs in a plaintext file.
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ import requests
 
 from sync import http_failures
 from sync.body import FileSlice, UploadCancelled
+from sync.digest_fields import format_repr_digest, parse_repr_digest
 from sync.errors import FailureKind, TransportError
 from sync.http_session import make_session
 from sync.http_settings import HttpSettings, describe_http, read_token
@@ -107,7 +116,9 @@ class TusTransport:
                 FailureKind.STORAGE, "the bundle to send cannot be read", retryable=False
             ) from None
         with file, make_session(self.settings) as session:
-            upload = _Upload(self, session, headers, file, size, save_state, progress, cancelled)
+            upload = _Upload(
+                self, session, headers, file, size, sha256, save_state, progress, cancelled
+            )
             try:
                 location = upload.run(resume)
             except UploadCancelled:
@@ -144,11 +155,17 @@ class _Upload:
         headers: dict[str, str],
         file: BinaryIO,
         size: int,
+        sha256: str,
         save_state: Callable[[UploadState], None],
         progress: ProgressCallback,
         cancelled: CancelledCheck,
     ) -> None:
         self.t = transport
+        self.digest = bytes.fromhex(sha256)
+        # Whether the server said it holds this upload to `digest` (the creation's or a
+        # HEAD's Repr-Digest): then it must confirm the digest at the end, and the
+        # PATCHes carry no checksum of their own.
+        self.held = False
         self.settings = transport.settings
         self.session = session
         self.headers = headers
@@ -196,7 +213,7 @@ class _Upload:
                 if offset >= self.size:
                     self.progress(self.size, self.size)
                     return url
-                offset = self._patch(url, offset, offer.sha256_checksum)
+                offset = self._patch(url, offset, offer.sha256_checksum and not self.held)
                 self.save_state(UploadState(url, offset))
                 failures = 0
             except (
@@ -274,14 +291,36 @@ class _Upload:
         length = parse_offset(answer.headers.get("Upload-Length"))
         if (length is not None and length != self.size) or offset > self.size:
             return None  # another file's upload under that URL: do not append to it
+        held = self._digest_in(answer)
+        if held is not None and held != self.digest:
+            return None  # held to (or holding) another file's digest: not ours either
+        self.held = held is not None
         return offset
+
+    def _digest_in(self, answer: requests.Response) -> bytes | None:
+        try:
+            return parse_repr_digest(answer.headers.get("Repr-Digest"))
+        except ValueError:
+            raise http_failures.protocol_error(self.settings, "a malformed Repr-Digest") from None
 
     def _create(self) -> str:
         answer = self._request(
-            "POST", self.settings.url, {"Upload-Length": str(self.size), "Content-Length": "0"}
+            "POST",
+            self.settings.url,
+            {
+                "Upload-Length": str(self.size),
+                "Content-Length": "0",
+                "Repr-Digest": format_repr_digest(self.digest),
+            },
         )
         if answer.status_code != 201:
             raise http_failures.from_status(answer.status_code, self.settings, "creation")
+        held = self._digest_in(answer)
+        if held is not None and held != self.digest:
+            raise http_failures.protocol_error(
+                self.settings, "it holds the upload to another digest"
+            )
+        self.held = held is not None
         url = upload_url(self.settings.url, answer.headers.get("Location"))
         if url is None:
             raise http_failures.protocol_error(
@@ -320,7 +359,23 @@ class _Upload:
         new = parse_offset(answer.headers.get("Upload-Offset"))
         if new is None or not offset < new <= offset + length:
             raise http_failures.protocol_error(self.settings, "an impossible Upload-Offset")
+        if new == self.size:
+            self._check_stored_digest(answer)
         return new
+
+    def _check_stored_digest(self, answer: requests.Response) -> None:
+        """The answer to the last PATCH: a server that states the digest of what it
+        stored must state the bundle's, and one that held the upload to it must state
+        it at all. A mismatch is not retried: the server kept other bytes than these."""
+        stored = self._digest_in(answer)
+        if stored is None and self.held:
+            raise http_failures.protocol_error(self.settings, "it did not confirm the digest")
+        if stored is not None and stored != self.digest:
+            raise TransportError(
+                FailureKind.STORAGE,
+                f"{self.settings.host} stored other bytes than the bundle's",
+                retryable=False,
+            )
 
     def _digest(self, offset: int, length: int) -> bytes:
         digest = hashlib.sha256()

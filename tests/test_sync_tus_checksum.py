@@ -1,7 +1,9 @@
-"""The checksum extension: sha256 per PATCH only when the server's OPTIONS offers it
-(tusd and the Node server do not; Carnet's intake does), and a 460 (the piece arrived
-damaged) is sent again. The server here is a small in-memory tus server on 127.0.0.1
-that checks each Upload-Checksum against the bytes it really received."""
+"""Integrity on the way: the checksum extension (sha256 per PATCH only when the server's
+OPTIONS offers it: tusd and the Node server do not), a 460 (the piece arrived damaged)
+sent again, and the whole upload's `Repr-Digest` (stated at creation; a server that
+holds the upload to it must confirm it at the end, and then no PATCH needs a checksum).
+The server here is a small in-memory tus server on 127.0.0.1 that checks each
+Upload-Checksum against the bytes it really received."""
 
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ from typing import ClassVar
 
 import pytest
 
+from sync.digest_fields import format_repr_digest, parse_repr_digest
+from sync.errors import FailureKind, TransportError
 from sync.http_settings import check_http_settings
 from sync.tus_client import MIB, TusTransport
 from tests.sync_servers import write_bundle
@@ -29,6 +33,11 @@ class _ChecksumTus(http.server.BaseHTTPRequestHandler):
     lengths: ClassVar[dict[str, int]] = {}
     checksums: ClassVar[list[str | None]] = []
     metadata: ClassVar[list[str | None]] = []
+    # How the server treats Repr-Digest: "ignore" (tusd, the Node server), "hold" (as
+    # Carnet's intake: echoed at creation and in HEAD, the stored digest at the end),
+    # "hold-silent" (echoed, never confirmed), "hold-garbled" (a malformed echo).
+    digest_mode = "ignore"
+    stated: ClassVar[list[str | None]] = []
 
     def _answer(self, status: int, **headers: str) -> None:
         self.send_response(status)
@@ -48,9 +57,15 @@ class _ChecksumTus(http.server.BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         name = f"u{len(self.uploads)}"
         type(self).metadata.append(self.headers.get("Upload-Metadata"))
+        stated = self.headers.get("Repr-Digest")
+        type(self).stated.append(stated)
         self.uploads[name] = bytearray()
         self.lengths[name] = int(self.headers["Upload-Length"])
-        self._answer(201, Location=f"/files/{name}")
+        echo = {}
+        if self.digest_mode.startswith("hold") and stated is not None:
+            garbled = self.digest_mode == "hold-garbled"
+            echo = {"Repr_Digest": "sha-256=not-a-byte-sequence" if garbled else stated}
+        self._answer(201, Location=f"/files/{name}", **echo)
 
     def do_HEAD(self) -> None:
         name = self.path.rsplit("/", 1)[1]
@@ -71,17 +86,24 @@ class _ChecksumTus(http.server.BaseHTTPRequestHandler):
                 self._answer(460)
                 return
         self.uploads[name] += body
-        self._answer(204, Upload_Offset=str(len(self.uploads[name])))
+        done = {}
+        if len(self.uploads[name]) == self.lengths[name] and self.digest_mode == "hold":
+            stored = hashlib.sha256(self.uploads[name]).digest()
+            done = {"Repr_Digest": format_repr_digest(stored)}
+        self._answer(204, Upload_Offset=str(len(self.uploads[name])), **done)
 
     def log_message(self, format: str, *args: object) -> None:
         del format, args
 
 
 @contextmanager
-def checksum_server(*, advertise: bool, damage_first: bool = False) -> Iterator[str]:
+def checksum_server(
+    *, advertise: bool, damage_first: bool = False, digest_mode: str = "ignore"
+) -> Iterator[str]:
     _ChecksumTus.advertise, _ChecksumTus.damage_first = advertise, damage_first
     _ChecksumTus.uploads, _ChecksumTus.lengths, _ChecksumTus.checksums = {}, {}, []
-    _ChecksumTus.metadata = []
+    _ChecksumTus.metadata, _ChecksumTus.stated = [], []
+    _ChecksumTus.digest_mode = digest_mode
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _ChecksumTus)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
@@ -140,3 +162,39 @@ def test_a_damaged_piece_is_sent_again(bundle: tuple[Path, str]) -> None:
         send(url, *bundle)
     assert bytes(_ChecksumTus.uploads["u0"]) == bundle[0].read_bytes()
     assert len(_ChecksumTus.checksums) == 4  # the first piece twice
+
+
+def test_the_creation_states_the_bundles_digest(bundle: tuple[Path, str]) -> None:
+    with checksum_server(advertise=False) as url:
+        send(url, *bundle)
+    [stated] = _ChecksumTus.stated
+    assert parse_repr_digest(stated) == bytes.fromhex(bundle[1])
+
+
+def test_no_per_patch_checksum_when_the_server_holds_the_digest(
+    bundle: tuple[Path, str],
+) -> None:
+    with checksum_server(advertise=True, digest_mode="hold") as url:
+        send(url, *bundle)
+    assert bytes(_ChecksumTus.uploads["u0"]) == bundle[0].read_bytes()
+    assert _ChecksumTus.checksums == [None, None, None]
+
+
+def test_a_server_that_stored_other_bytes_fails_the_send(bundle: tuple[Path, str]) -> None:
+    # Held to the digest, so no checksum caught the damaged piece: the digest the server
+    # confirms at the end does, and the send is not reported as done.
+    server = checksum_server(advertise=True, damage_first=True, digest_mode="hold")
+    with server as url, pytest.raises(TransportError) as caught:
+        send(url, *bundle)
+    assert caught.value.kind is FailureKind.STORAGE and not caught.value.retryable
+    assert "stored other bytes" in str(caught.value)
+
+
+@pytest.mark.parametrize("mode", ["hold-silent", "hold-garbled"])
+def test_a_held_digest_must_be_confirmed_well_formed(bundle: tuple[Path, str], mode: str) -> None:
+    with (
+        checksum_server(advertise=False, digest_mode=mode) as url,
+        pytest.raises(TransportError) as caught,
+    ):
+        send(url, *bundle)
+    assert caught.value.kind is FailureKind.PROTOCOL

@@ -16,6 +16,8 @@ import hmac
 import re
 from dataclasses import dataclass
 
+from sync.digest_fields import parse_repr_digest
+
 TUS_VERSION = "1.0.0"
 EXTENSIONS = ("creation", "termination", "checksum")
 CHECKSUM_ALGORITHMS = ("sha256",)
@@ -95,6 +97,16 @@ def parse_checksum(value: str | None) -> Checksum | None:
     if len(digest) != _SHA256_BYTES:
         raise ProtocolError(400, "Upload-Checksum digest is not a SHA-256 digest")
     return Checksum(algorithm, digest)
+
+
+def parse_expected_digest(value: str | None) -> str | None:
+    """The SHA-256 a creation's `Repr-Digest` holds the whole upload to, as hex, or None
+    when it names none; malformed is 400."""
+    try:
+        digest = parse_repr_digest(value)
+    except ValueError:
+        raise ProtocolError(400, "Repr-Digest is malformed") from None
+    return None if digest is None else digest.hex()
 
 
 def check_offset_content_type(value: str | None) -> None:

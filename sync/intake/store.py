@@ -2,8 +2,10 @@
 named by their SHA-256, nothing from the client but the bytes.
 
     STORE/uploads/<id>.json   the intake's own record: declared length, creation time,
-                              and, once finished, the SHA-256 (so a client whose last
-                              answer was lost can HEAD and see it arrived)
+                              the SHA-256 the client said the whole upload has (its
+                              Repr-Digest, if it gave one), and, once finished, the
+                              SHA-256 (so a client whose last answer was lost can HEAD
+                              and see it arrived)
     STORE/partial/<id>        the bytes received so far; its size is the upload's offset
     STORE/finished/<sha256>   a complete upload, fsynced and renamed in atomically
 
@@ -41,6 +43,7 @@ class UploadStatus:
     length: int
     offset: int
     sha256: str | None  # set once the upload is finished
+    expected: str | None = None  # the SHA-256 the creation's Repr-Digest holds it to
 
 
 @dataclass(frozen=True)
@@ -123,14 +126,34 @@ class UploadStore:
     def free_bytes(self) -> int:
         return shutil.disk_usage(self.root).free
 
-    def create(self, length: int) -> str:
-        """A new upload of `length` bytes under a random id the client did not choose."""
+    def create(self, length: int, expected: str | None = None) -> str:
+        """A new upload of `length` bytes under a random id the client did not choose,
+        held to the SHA-256 `expected` when the client stated one."""
         upload_id = secrets.token_hex(16)
         fd = os.open(self.partial / upload_id, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         os.close(fd)
         _fsync_dir(self.partial)
-        self._write_record(upload_id, {"length": length, "created": time.time(), "sha256": None})
+        record: dict[str, object] = {
+            "length": length,
+            "created": time.time(),
+            "sha256": None,
+            "expected": expected,
+        }
+        self._write_record(upload_id, record)
         return upload_id
+
+    def promised_bytes(self) -> int:
+        """The bytes unfinished uploads may still bring: what each declared, less what
+        has arrived. A creation must find room after these, or two uploads that each
+        fit alone could together fill the disk halfway through both."""
+        promised = 0
+        for entry in os.scandir(self.uploads):
+            if not entry.name.endswith(".json") or entry.name.startswith("."):
+                continue
+            status = self.status(entry.name[: -len(".json")])
+            if status is not None and status.sha256 is None:
+                promised += max(status.length - status.offset, 0)
+        return promised
 
     def status(self, upload_id: str) -> UploadStatus | None:
         record = self._read_record(upload_id)
@@ -138,13 +161,15 @@ class UploadStore:
             return None
         length = int(str(record["length"]))
         sha256 = record.get("sha256")
+        expected = record.get("expected")
+        expected = expected if isinstance(expected, str) else None
         if isinstance(sha256, str):
-            return UploadStatus(length, length, sha256)
+            return UploadStatus(length, length, sha256, expected)
         try:
             offset = (self.partial / upload_id).stat().st_size
         except FileNotFoundError:
             return None  # expired or terminated between the two looks
-        return UploadStatus(length, offset, None)
+        return UploadStatus(length, offset, None, expected)
 
     def open_for_append(self, upload_id: str) -> BinaryIO:
         handle = (self.partial / upload_id).open("r+b")
@@ -185,7 +210,7 @@ class UploadStore:
         record = self._read_record(upload_id) or {}
         self._write_record(
             upload_id,
-            {"length": record.get("length"), "created": record.get("created"), "sha256": sha256},
+            {**record, "sha256": sha256},
         )
         return target
 

@@ -5,14 +5,16 @@ cache. `carnet intake serve` runs as a child process on 127.0.0.1 (any free port
 bearer token from a file) for the whole benchmark. Then, the order rotating each round:
 
 - Carnet: a child process builds the transport as `carnet send` does
-  (sync.destinations.build_transport) and calls `send` on the file: OPTIONS, POST, then
-  16 MiB PATCHes, each with an Upload-Checksum (the intake offers the checksum
-  extension) and each fsynced by the intake before it answers. The child times the
+  (sync.destinations.build_transport) and calls `send` on the file: OPTIONS, POST
+  stating the file's SHA-256 (Repr-Digest), then 16 MiB PATCHes; the intake holds the
+  upload to that digest and confirms the digest of what it stored in its answer to the
+  last PATCH, which the client checks (so no PATCH carries an Upload-Checksum), and
+  fsyncs the upload before it finishes it. The child times the
   send and reports its peak RSS growth during it (VmHWM after, against VmRSS after the
   imports with the peak mark reset).
 - curl: `curl -X POST` creates an upload on the same server (Location parsed from the
   answer), then one `curl -X PATCH -T FILE` sends the whole file in one request with no
-  checksum: one fsync, no hashing on the client. The PATCH is timed alone (the headline
+  checksum and no digest: one fsync, no hashing on the client. The PATCH is timed alone (the headline
   figure), and POST + PATCH too. The token reaches curl through a header file
   (`-H @FILE`), never on its command line.
 
@@ -229,7 +231,7 @@ def _report(
             ["what", "seconds (median)", "MiB/s", "peak RSS growth MiB"],
             [
                 [
-                    f"Carnet send ({results['carnet_patches']} PATCHes, checksummed)",
+                    f"Carnet send ({results['carnet_patches']} PATCHes, digest confirmed)",
                     carnet_s,
                     results["carnet_mib_s"],
                     growth,
