@@ -1,7 +1,8 @@
 """The intake and a whole upload's `Repr-Digest`: held to the digest its creation
 states, said so at creation and in HEAD, the stored digest confirmed when the last PATCH
-lands, and an upload that does not match discarded whole, never finished. Also the
-room check: a creation must fit beside what unfinished uploads may still bring."""
+lands, and an upload that does not match discarded whole, never finished; and Carnet's
+client against it: no per-PATCH checksums, a finish it never saw confirmed, a bounded
+number of fresh starts."""
 
 from __future__ import annotations
 
@@ -14,11 +15,12 @@ import pytest
 import requests
 
 from sync.digest_fields import format_repr_digest, parse_repr_digest
-from sync.errors import TransportError
+from sync.errors import FailureKind, TransportError
 from sync.http_settings import check_http_settings
 from sync.intake.store import UploadStore
 from sync.transport import UploadState
 from sync.tus_client import MIB, TusTransport
+from sync.tus_upload import MAX_RESTARTS
 from tests.intake_helpers import AUTH, TOKEN, Intake, intake_config, running_intake
 
 
@@ -180,15 +182,67 @@ def test_a_resume_never_appends_to_an_upload_held_to_another_digest(
     assert intake.finished() == {hashlib.sha256(data).hexdigest(): data}
 
 
-def test_room_promised_to_unfinished_uploads_is_not_offered_twice(
-    intake: Intake, monkeypatch: pytest.MonkeyPatch
+def send_file(t: TusTransport, data: bytes, tmp_path: Path) -> str:
+    bundle = tmp_path / "bundle"
+    bundle.write_bytes(data)
+    delivery = t.send(
+        bundle,
+        len(data),
+        hashlib.sha256(data).hexdigest(),
+        resume=None,
+        save_state=lambda state: None,
+        progress=lambda done, total: None,
+        cancelled=lambda: False,
+    )
+    return delivery.location
+
+
+def test_a_finish_the_client_never_saw_is_confirmed_before_it_says_sent(
+    intake: Intake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reserve = 64 * MIB  # IntakeLimits' default margin
-    monkeypatch.setattr(UploadStore, "free_bytes", lambda self: reserve + 30 * MIB)
-    first = create(intake, 20 * MIB, None)
-    assert first.status_code == 201
-    assert create(intake, 20 * MIB, None).status_code == 507  # 20 + 20 > 30
-    assert create(intake, 10 * MIB, None).status_code == 201  # 20 + 10 fits
-    url = intake.base + first.headers["Location"]
-    assert requests.delete(url, headers=AUTH, timeout=10).status_code == 204
-    assert create(intake, 20 * MIB, None).status_code == 201  # its room is free again
+    # Every byte arrived but the finish failed (a disk error, a crash): a HEAD then says
+    # the offset is the length. The client must not call that sent until the intake
+    # has finished the upload and stated its digest; an empty PATCH does both.
+    real = UploadStore.finish
+    failures = iter([OSError(5, "Input/output error")])
+
+    def finish_once_failing(self: UploadStore, upload_id: str, sha256: str) -> Path:
+        failure = next(failures, None)
+        if failure is not None:
+            raise failure
+        return real(self, upload_id, sha256)
+
+    monkeypatch.setattr(UploadStore, "finish", finish_once_failing)
+    data = os.urandom(2 * MIB + 3)
+    t = client(intake, tmp_path)
+    t._backoff = 0.01
+    send_file(t, data, tmp_path)
+    assert intake.finished() == {hashlib.sha256(data).hexdigest(): data}
+
+
+def test_an_intake_that_keeps_storing_other_bytes_is_given_up_on(
+    intake: Intake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sync.intake.handlers as handlers
+
+    real = handlers._write
+    posts: list[int] = []
+
+    def damaging(handle: object, data: bytes, running: object, piece: object) -> None:
+        real(handle, b"X" + data[1:], running, piece)  # type: ignore[arg-type]
+
+    real_create = UploadStore.create
+
+    def counting(self: UploadStore, length: int, expected: str | None = None) -> str:
+        posts.append(length)
+        return real_create(self, length, expected)
+
+    monkeypatch.setattr(handlers, "_write", damaging)
+    monkeypatch.setattr(UploadStore, "create", counting)
+    t = client(intake, tmp_path)
+    t._backoff = 0.01
+    with pytest.raises(TransportError) as caught:
+        send_file(t, os.urandom(3 * MIB), tmp_path)
+    assert caught.value.kind is FailureKind.STORAGE and not caught.value.retryable
+    assert len(posts) == MAX_RESTARTS + 1
+    assert intake.finished() == {}

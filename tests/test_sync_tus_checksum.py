@@ -35,8 +35,11 @@ class _ChecksumTus(http.server.BaseHTTPRequestHandler):
     metadata: ClassVar[list[str | None]] = []
     # How the server treats Repr-Digest: "ignore" (tusd, the Node server), "hold" (as
     # Carnet's intake: echoed at creation and in HEAD, the stored digest at the end),
-    # "hold-silent" (echoed, never confirmed), "hold-garbled" (a malformed echo).
+    # "hold-silent" (echoed, never confirmed), "hold-garbled" (a malformed echo at
+    # creation), "hold-garbled-end" (a malformed confirmation), "hold-forgets" (HEAD
+    # leaves the field out).
     digest_mode = "ignore"
+    busy_first = False  # answer the first PATCH 423, as an intake still busy with it
     stated: ClassVar[list[str | None]] = []
 
     def _answer(self, status: int, **headers: str) -> None:
@@ -70,13 +73,22 @@ class _ChecksumTus(http.server.BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         name = self.path.rsplit("/", 1)[1]
         got = self.uploads[name]
-        self._answer(200, Upload_Offset=str(len(got)), Upload_Length=str(self.lengths[name]))
+        echo = {}
+        if self.digest_mode.startswith("hold") and self.digest_mode != "hold-forgets":
+            echo = {"Repr_Digest": self.stated[int(name[1:])] or ""}
+        self._answer(
+            200, Upload_Offset=str(len(got)), Upload_Length=str(self.lengths[name]), **echo
+        )
 
     def do_PATCH(self) -> None:
         name = self.path.rsplit("/", 1)[1]
         body = self.rfile.read(int(self.headers["Content-Length"]))
         claimed = self.headers.get("Upload-Checksum")
         type(self).checksums.append(claimed)
+        if type(self).busy_first:
+            type(self).busy_first = False
+            self._answer(423)
+            return
         if type(self).damage_first:
             type(self).damage_first = False
             body = b"X" + body[1:]  # what a bad link would deliver
@@ -87,9 +99,14 @@ class _ChecksumTus(http.server.BaseHTTPRequestHandler):
                 return
         self.uploads[name] += body
         done = {}
-        if len(self.uploads[name]) == self.lengths[name] and self.digest_mode == "hold":
+        if len(self.uploads[name]) == self.lengths[name] and self.digest_mode in (
+            "hold",
+            "hold-forgets",
+        ):
             stored = hashlib.sha256(self.uploads[name]).digest()
             done = {"Repr_Digest": format_repr_digest(stored)}
+        if len(self.uploads[name]) == self.lengths[name] and self.digest_mode.endswith("-end"):
+            done = {"Repr_Digest": "sha-256=:broken:"}
         self._answer(204, Upload_Offset=str(len(self.uploads[name])), **done)
 
     def log_message(self, format: str, *args: object) -> None:
@@ -98,9 +115,14 @@ class _ChecksumTus(http.server.BaseHTTPRequestHandler):
 
 @contextmanager
 def checksum_server(
-    *, advertise: bool, damage_first: bool = False, digest_mode: str = "ignore"
+    *,
+    advertise: bool,
+    damage_first: bool = False,
+    digest_mode: str = "ignore",
+    busy_first: bool = False,
 ) -> Iterator[str]:
     _ChecksumTus.advertise, _ChecksumTus.damage_first = advertise, damage_first
+    _ChecksumTus.busy_first = busy_first
     _ChecksumTus.uploads, _ChecksumTus.lengths, _ChecksumTus.checksums = {}, {}, []
     _ChecksumTus.metadata, _ChecksumTus.stated = [], []
     _ChecksumTus.digest_mode = digest_mode
@@ -190,7 +212,7 @@ def test_a_server_that_stored_other_bytes_fails_the_send(bundle: tuple[Path, str
     assert "stored other bytes" in str(caught.value)
 
 
-@pytest.mark.parametrize("mode", ["hold-silent", "hold-garbled"])
+@pytest.mark.parametrize("mode", ["hold-silent", "hold-garbled", "hold-garbled-end"])
 def test_a_held_digest_must_be_confirmed_well_formed(bundle: tuple[Path, str], mode: str) -> None:
     with (
         checksum_server(advertise=False, digest_mode=mode) as url,
@@ -198,3 +220,24 @@ def test_a_held_digest_must_be_confirmed_well_formed(bundle: tuple[Path, str], m
     ):
         send(url, *bundle)
     assert caught.value.kind is FailureKind.PROTOCOL
+
+
+def test_a_busy_answer_is_retried_and_a_head_keeps_the_upload_held(
+    bundle: tuple[Path, str],
+) -> None:
+    with checksum_server(advertise=True, digest_mode="hold", busy_first=True) as url:
+        send(url, *bundle)
+    assert bytes(_ChecksumTus.uploads["u0"]) == bundle[0].read_bytes()
+    assert _ChecksumTus.checksums == [None, None, None, None]  # the first PATCH twice
+
+
+def test_a_head_that_drops_the_held_digest_is_refused(bundle: tuple[Path, str]) -> None:
+    # Held at creation, then a HEAD without the field: never a quiet fall back to an
+    # upload nothing confirms.
+    with (
+        checksum_server(advertise=True, digest_mode="hold-forgets", busy_first=True) as url,
+        pytest.raises(TransportError) as caught,
+    ):
+        send(url, *bundle)
+    assert caught.value.kind is FailureKind.PROTOCOL
+    assert "no longer holds" in str(caught.value)

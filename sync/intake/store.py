@@ -36,6 +36,10 @@ if TYPE_CHECKING:
 _SHA256_NAME = re.compile(r"[0-9a-f]{64}", re.ASCII)
 _READ_SIZE = 1024 * 1024
 _RECORD_MAX = 4096
+# An upload created and never sent a byte holds its room for an hour at most, not for
+# the whole expiry: a client that went away (or a token holder creating uploads it never
+# sends) cannot keep the disk promised away from everyone for days.
+EMPTY_MAX_AGE = 3600.0
 
 
 @dataclass(frozen=True)
@@ -145,14 +149,20 @@ class UploadStore:
     def promised_bytes(self) -> int:
         """The bytes unfinished uploads may still bring: what each declared, less what
         has arrived. A creation must find room after these, or two uploads that each
-        fit alone could together fill the disk halfway through both."""
+        fit alone could together fill the disk halfway through both. Walks partial/
+        (at most `max_partials` entries), and passes over a damaged record rather than
+        refusing every sender for one upload's sake."""
         promised = 0
-        for entry in os.scandir(self.uploads):
-            if not entry.name.endswith(".json") or entry.name.startswith("."):
+        for entry in os.scandir(self.partial):
+            if entry.name.startswith("."):
                 continue
-            status = self.status(entry.name[: -len(".json")])
-            if status is not None and status.sha256 is None:
-                promised += max(status.length - status.offset, 0)
+            try:
+                record = self._read_record(entry.name)
+                arrived = entry.stat().st_size
+            except (IntakeStoreError, FileNotFoundError):
+                continue  # damaged, or finished or expired between the two looks
+            if record is not None and record.get("sha256") is None:
+                promised += max(int(str(record["length"])) - arrived, 0)
         return promised
 
     def status(self, upload_id: str) -> UploadStatus | None:
@@ -221,8 +231,9 @@ class UploadStore:
             self._record_path(upload_id).unlink()
 
     def expire(self, max_age: float, busy: set[str], now: float | None = None) -> list[str]:
-        """Remove unfinished uploads untouched for `max_age` seconds, and the records of
-        finished ones as old (their files stay). Returns the ids of the partials gone."""
+        """Remove unfinished uploads untouched for `max_age` seconds (empty ones after
+        EMPTY_MAX_AGE at most), and the records of finished ones as old (their files
+        stay). Returns the ids of the partials gone."""
         now = time.time() if now is None else now
         removed: list[str] = []
         for entry in os.scandir(self.uploads):
@@ -233,13 +244,14 @@ class UploadStore:
                 continue
             partial = self.partial / upload_id
             try:
-                touched = partial.stat().st_mtime
+                info = partial.stat()
             except FileNotFoundError:
                 touched = entry.stat().st_mtime  # finished: the record's age
                 if now - touched >= max_age:
                     self._record_path(upload_id).unlink(missing_ok=True)
                 continue
-            if now - touched >= max_age:
+            limit = max_age if info.st_size else min(max_age, EMPTY_MAX_AGE)
+            if now - info.st_mtime >= limit:
                 self.terminate(upload_id)
                 removed.append(upload_id)
         return removed

@@ -14,8 +14,8 @@ bearer token from a file) for the whole benchmark. Then, the order rotating each
   imports with the peak mark reset).
 - curl: `curl -X POST` creates an upload on the same server (Location parsed from the
   answer), then one `curl -X PATCH -T FILE` sends the whole file in one request with no
-  checksum and no digest: one fsync, no hashing on the client. The PATCH is timed alone (the headline
-  figure), and POST + PATCH too. The token reaches curl through a header file
+  checksum and no digest: one fsync, no hashing on the client. The PATCH is timed alone
+  (the headline figure), and POST + PATCH too. The token reaches curl through a header file
   (`-H @FILE`), never on its command line.
 
 After each upload the file the intake finished is checked (size and SHA-256 name) and

@@ -1,0 +1,131 @@
+"""The intake's room and durability: a creation must fit beside what unfinished uploads
+may still bring (counted from partial/, past a damaged record, never raced by a second
+creation), an upload never sent a byte gives its room back within the hour, a finished
+upload reaches the disk before it is named, and an upload nothing checks as a whole is
+fsynced before each offset is acknowledged."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import requests
+
+from sync.intake.store import EMPTY_MAX_AGE, UploadStore
+from sync.tus_client import MIB
+from tests.intake_helpers import AUTH, Intake, intake_config, running_intake
+
+RESERVE = 64 * MIB  # IntakeLimits' default margin
+
+
+@pytest.fixture
+def intake(tmp_path: Path) -> Iterator[Intake]:
+    with running_intake(intake_config(tmp_path / "store", max_size=50 * MIB)) as server:
+        yield server
+
+
+def create(intake: Intake, length: int) -> requests.Response:
+    return requests.post(intake.url, headers={**AUTH, "Upload-Length": str(length)}, timeout=10)
+
+
+@pytest.fixture
+def room_of_30_mib(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(UploadStore, "free_bytes", lambda self: RESERVE + 30 * MIB)
+
+
+@pytest.mark.usefixtures("room_of_30_mib")
+def test_room_promised_to_unfinished_uploads_is_not_offered_twice(intake: Intake) -> None:
+    first = create(intake, 20 * MIB)
+    assert first.status_code == 201
+    assert create(intake, 20 * MIB).status_code == 507  # 20 + 20 > 30
+    assert create(intake, 10 * MIB).status_code == 201  # 20 + 10 fits
+    url = intake.base + first.headers["Location"]
+    assert requests.delete(url, headers=AUTH, timeout=10).status_code == 204
+    assert create(intake, 20 * MIB).status_code == 201  # its room is free again
+
+
+@pytest.mark.usefixtures("room_of_30_mib")
+def test_bytes_that_arrived_are_no_longer_promised(intake: Intake) -> None:
+    # The disk's free space already counts what arrived: only the rest is promised.
+    url = intake.base + create(intake, 20 * MIB).headers["Location"]
+    assert intake.patch(url, 0, os.urandom(15 * MIB)).status_code == 204
+    assert create(intake, 24 * MIB).status_code == 201  # 5 still promised + 24 fits
+
+
+@pytest.mark.usefixtures("room_of_30_mib")
+def test_a_damaged_record_does_not_refuse_every_sender(intake: Intake) -> None:
+    damaged = "0" * 32
+    (intake.store / "partial" / damaged).write_bytes(b"")
+    (intake.store / "uploads" / f"{damaged}.json").write_text("{not json")
+    assert create(intake, 10 * MIB).status_code == 201
+
+
+def test_two_creations_at_once_do_not_both_take_the_same_room(
+    intake: Intake, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    both_looking = threading.Barrier(2, timeout=2)
+
+    def slow_free_bytes(self: UploadStore) -> int:
+        # Without the creation lock both requests look at the room before either
+        # takes it; with it the second waits here alone and the barrier times out.
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_looking.wait()
+        return RESERVE + 30 * MIB
+
+    monkeypatch.setattr(UploadStore, "free_bytes", slow_free_bytes)
+    with ThreadPoolExecutor(2) as pool:
+        answers = sorted(pool.map(lambda _: create(intake, 20 * MIB).status_code, range(2)))
+    assert answers == [201, 507]
+
+
+def test_an_upload_never_sent_a_byte_gives_its_room_back_within_the_hour(
+    tmp_path: Path,
+) -> None:
+    store = UploadStore(tmp_path / "store", create=True)
+    empty, started = store.create(100), store.create(100)
+    with (store.partial / started).open("ab") as handle:
+        handle.write(b"x")
+    an_hour_on = time.time() + EMPTY_MAX_AGE + 1
+    assert store.expire(72 * 3600, set(), now=an_hour_on) == [empty]
+    assert store.status(started) is not None and store.status(empty) is None
+
+
+class _DiskCalls:
+    """os.fsync and os.replace as the intake makes them, by file name, in order."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, store: Path) -> None:
+        self.calls: list[tuple[str, str]] = []
+        real_fsync, real_replace = os.fsync, os.replace
+
+        def fsync(fd: int) -> None:
+            self.calls.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+            real_fsync(fd)
+
+        def replace(source: object, target: object) -> None:
+            self.calls.append(("replace", str(source)))
+            real_replace(source, target)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(os, "fsync", fsync)
+        monkeypatch.setattr(os, "replace", replace)
+        self.store = store
+
+    def of(self, path: Path) -> list[str]:
+        return [what for what, name in self.calls if name == str(path)]
+
+
+def test_a_finished_upload_reaches_the_disk_before_it_is_named(
+    intake: Intake, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    disk = _DiskCalls(monkeypatch, intake.store)
+    url = intake.create(6)
+    partial = intake.store / "partial" / url.rsplit("/", 1)[1]
+    assert intake.patch(url, 0, b"abc").status_code == 204
+    assert disk.of(partial) == ["fsync"]  # nothing checks this one as a whole
+    assert intake.patch(url, 3, b"def").status_code == 204
+    assert disk.of(partial) == ["fsync", "fsync", "fsync", "replace"]
