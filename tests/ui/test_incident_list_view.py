@@ -14,9 +14,10 @@ import gc
 from PySide6.QtWidgets import QHeaderView, QStyle
 from pytestqt.qtbot import QtBot as Bot
 
+from app.incident_list import IncidentFilter, IncidentSort
 from app.models import IncidentInput
 from ui.context import UiContext
-from ui.models.incident_list import PAGE_ROWS
+from ui.models.incident_list import COLUMNS, PAGE_ROWS
 from ui.views.incident_list import TITLE_COLUMN, IncidentListView
 
 VARIED = [
@@ -54,6 +55,39 @@ def test_columns_are_sized_once_from_the_first_page_and_fit_it(
         assert header.sectionSize(column) >= header.sectionSizeHint(column)
     rows = view.table.verticalHeader()
     assert rows.sectionResizeMode(0) == QHeaderView.ResizeMode.Fixed
+
+
+def test_a_list_built_empty_widens_its_columns_for_the_rows_that_come(
+    qtbot: Bot, ui_ctx: UiContext
+) -> None:
+    """The first page may be empty (a new notebook, the screenshots' sample): the next
+    first pages size the columns again, wider only, and a column resized by hand stays."""
+    view = IncidentListView(ui_ctx)
+    qtbot.addWidget(view)
+    view.resize(1400, 600)
+    view.show()
+    header = view.table.horizontalHeader()
+    status, country = _column(view, IncidentSort.STATUS), _column(view, IncidentSort.COUNTRY)
+    header.resizeSection(country, 30)  # as a drag does
+    ui_ctx.notebook.incidents.add_many(VARIED)
+    view.refresh()
+    metrics = view.table.fontMetrics()
+    margin = view.table.style().pixelMetric(
+        QStyle.PixelMetric.PM_FocusFrameHMargin, None, view.table
+    )
+    model = view.model
+    texts = [model.data(model.index(row, status)) for row in range(model.rowCount())]
+    assert "Documented" in texts
+    widest = max(metrics.horizontalAdvance(text) for text in texts)
+    assert header.sectionSize(status) >= widest + 2 * (margin + 1), texts
+    assert header.sectionSize(country) == 30
+    wide = header.sectionSize(status)
+    view.model.set_filter(IncidentFilter(status="draft"))  # narrower texts: no shrinking
+    assert header.sectionSize(status) == wide
+
+
+def _column(view: IncidentListView, sort: IncidentSort) -> int:
+    return next(n for n, (_, kind) in enumerate(COLUMNS) if kind is sort)
 
 
 def test_fetched_rows_leave_the_garbage_collector_nothing_to_track(

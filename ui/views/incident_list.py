@@ -103,7 +103,11 @@ class IncidentListView(QWidget):
         header.setSectionResizeMode(TITLE_COLUMN, QHeaderView.ResizeMode.Stretch)
         header.setSortIndicator(0, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)  # after the indicator: one sort, newest first
+        self._sized_by_hand: set[int] = set()  # columns the person resized: left alone
+        self._sizing = False
         self._size_columns()
+        header.sectionResized.connect(self._section_resized)
+        self.model.modelReset.connect(self._rows_reset)
         self.table.selectionModel().selectionChanged.connect(self._selected)
 
         # One item per filter, wrapping onto a new line rather than clipping; the two
@@ -137,11 +141,14 @@ class IncidentListView(QWidget):
         # No query here: setSortingEnabled has already fetched the first page, unfiltered,
         # as the empty fields ask (a second, identical query cost the first show ~20 ms).
 
-    def _size_columns(self) -> None:
+    def _size_columns(self, *, grow_only: bool = False) -> None:
         """Each column but the title as wide as its header and the widest text of the
-        first page (numbers and dates at their widest), up to MAX_COLUMN_CHARS; measured
-        once with the font, then the person's to change (longer texts are elided and
-        shown whole in the tooltip)."""
+        first page (numbers and dates at their widest), up to MAX_COLUMN_CHARS (longer
+        texts are elided and shown whole in the tooltip). Measured from the first page
+        only, never from every row; and again, only ever wider, at each new first page
+        (a search, a filter, an incident saved), since the list may have been empty when
+        it was built: sized from its headers alone, the Arabic statuses, longer than
+        their header, were elided. A column the person has resized is theirs."""
         header = self.table.horizontalHeader()
         metrics = self.table.fontMetrics()
         margin = self.table.style().pixelMetric(
@@ -151,13 +158,25 @@ class IncidentListView(QWidget):
         # A long country name elides; a date, even a range of two days, never does.
         chars = metrics.averageCharWidth() * MAX_COLUMN_CHARS
         widest = max(chars, metrics.horizontalAdvance(WIDEST_DATE)) + padding
-        for column in range(self.model.columnCount()):
-            if column == TITLE_COLUMN:
-                continue
-            texts = self.model.column_texts(column)
-            content = max((metrics.horizontalAdvance(text) for text in texts), default=0)
-            width = max(min(content + padding, widest), header.sectionSizeHint(column))
-            header.resizeSection(column, width)
+        self._sizing = True
+        try:
+            for column in range(self.model.columnCount()):
+                if column == TITLE_COLUMN or column in self._sized_by_hand:
+                    continue
+                texts = set(self.model.column_texts(column))  # a page repeats its labels
+                content = max((metrics.horizontalAdvance(text) for text in texts), default=0)
+                width = max(min(content + padding, widest), header.sectionSizeHint(column))
+                if not grow_only or width > header.sectionSize(column):
+                    header.resizeSection(column, width)
+        finally:
+            self._sizing = False
+
+    def _rows_reset(self) -> None:
+        self._size_columns(grow_only=True)
+
+    def _section_resized(self, column: int, _old: int, _new: int) -> None:
+        if not self._sizing and column != TITLE_COLUMN:
+            self._sized_by_hand.add(column)
 
     def _combo(self, name: str, vocab: Vocabulary, language: str) -> QComboBox:
         """As wide as its "any" entry, not as its longest term (a country's name would

@@ -5,9 +5,17 @@ scores 4 of 4 whatever it is), so only the core's minimum length decides. It is 
 long input and raises above 72 characters, so only the first 72 are scored; it writes a
 module-level dict on every call, so it runs on a pool of one thread, never two at once,
 and never on the GUI thread. Typing is debounced so a fast typist queues no backlog.
+
+When the hint is deleted its pool is stopped before Qt deletes it: checks not started are
+dropped, a running one returns without a result, and the wait for it lets the GIL go.
+Left to ~QThreadPool, the wait would run every queued check, and while the GIL is held
+(a deletion inside QTest.qWait, or any Python caller) the worker, which needs the GIL,
+would never finish.
 """
 
 from __future__ import annotations
+
+import threading
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QWidget
@@ -30,12 +38,26 @@ class _Signals(QObject):
 
 
 class _Check(QRunnable):
-    def __init__(self, number: int, text: str, signals: _Signals) -> None:
+    def __init__(self, number: int, text: str, signals: _Signals, stopped: threading.Event) -> None:
         super().__init__()
         self._number, self._text, self._signals = number, text, signals
+        self._stopped = stopped
 
     def run(self) -> None:
-        self._signals.scored.emit(self._number, score_of(self._text))
+        if self._stopped.is_set():
+            return  # the hint is being deleted
+        score = score_of(self._text)
+        if not self._stopped.is_set():
+            self._signals.scored.emit(self._number, score)
+
+
+def _stop(pool: QThreadPool, stopped: threading.Event) -> None:
+    """Run when the hint is destroyed, before its children (the pool, the signals) are:
+    at most the one running check is waited for (tens of milliseconds for 72
+    characters), and waitForDone releases the GIL while it waits."""
+    stopped.set()
+    pool.clear()
+    pool.waitForDone()
 
 
 class StrengthHint(QLabel):
@@ -45,6 +67,10 @@ class StrengthHint(QLabel):
         self.setAccessibleName(_t("Passphrase strength"))
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
+        self._stopped = threading.Event()
+        # A plain function, not a method: the hint itself is half destroyed by then.
+        pool, stopped = self._pool, self._stopped
+        self.destroyed.connect(lambda: _stop(pool, stopped))
         self._signals = _Signals(self)
         self._signals.scored.connect(self._show)
         self._timer = QTimer(self)
@@ -70,7 +96,8 @@ class StrengthHint(QLabel):
         self._timer.start()
 
     def _check(self) -> None:
-        self._pool.start(_Check(self._number, self._pending[:MAX_SCORED_CHARS], self._signals))
+        check = _Check(self._number, self._pending[:MAX_SCORED_CHARS], self._signals, self._stopped)
+        self._pool.start(check)
         self._pending = ""
 
     def _show(self, number: int, score: int) -> None:
