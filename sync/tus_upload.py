@@ -111,9 +111,11 @@ class TusUpload:
                 raise UploadCancelled()
             try:
                 if url is not None and must_sync:
-                    found = self._head(url)
-                    url, offset = (url, found) if found is not None else (None, 0)
                     must_sync = False
+                    found = self._head(url)
+                    if found is None:
+                        raise _UploadGone()  # counted as a restart, like a 404 to a PATCH
+                    offset = found
                 if url is None:
                     url, offset = self._create(), 0
                     self.save_state(UploadState(url, 0))

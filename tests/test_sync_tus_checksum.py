@@ -22,6 +22,7 @@ from sync.digest_fields import format_repr_digest, parse_repr_digest
 from sync.errors import FailureKind, TransportError
 from sync.http_settings import check_http_settings
 from sync.tus_client import MIB, TusTransport
+from sync.tus_upload import MAX_RESTARTS
 from tests.sync_servers import write_bundle
 
 
@@ -40,6 +41,7 @@ class _ChecksumTus(http.server.BaseHTTPRequestHandler):
     # leaves the field out).
     digest_mode = "ignore"
     busy_first = False  # answer the first PATCH 423, as an intake still busy with it
+    lose_uploads = False  # a 503 to every upload's second PATCH, then 404 to its HEAD
     stated: ClassVar[list[str | None]] = []
 
     def _answer(self, status: int, **headers: str) -> None:
@@ -72,6 +74,9 @@ class _ChecksumTus(http.server.BaseHTTPRequestHandler):
 
     def do_HEAD(self) -> None:
         name = self.path.rsplit("/", 1)[1]
+        if self.lose_uploads:
+            self._answer(404)
+            return
         got = self.uploads[name]
         echo = {}
         if self.digest_mode.startswith("hold") and self.digest_mode != "hold-forgets":
@@ -88,6 +93,9 @@ class _ChecksumTus(http.server.BaseHTTPRequestHandler):
         if type(self).busy_first:
             type(self).busy_first = False
             self._answer(423)
+            return
+        if self.lose_uploads and self.uploads[name]:
+            self._answer(503)
             return
         if type(self).damage_first:
             type(self).damage_first = False
@@ -120,7 +128,9 @@ def checksum_server(
     damage_first: bool = False,
     digest_mode: str = "ignore",
     busy_first: bool = False,
+    lose_uploads: bool = False,
 ) -> Iterator[str]:
+    _ChecksumTus.lose_uploads = lose_uploads
     _ChecksumTus.advertise, _ChecksumTus.damage_first = advertise, damage_first
     _ChecksumTus.busy_first = busy_first
     _ChecksumTus.uploads, _ChecksumTus.lengths, _ChecksumTus.checksums = {}, {}, []
@@ -241,3 +251,15 @@ def test_a_head_that_drops_the_held_digest_is_refused(bundle: tuple[Path, str]) 
         send(url, *bundle)
     assert caught.value.kind is FailureKind.PROTOCOL
     assert "no longer holds" in str(caught.value)
+
+
+def test_a_server_that_keeps_losing_uploads_is_given_up_on(bundle: tuple[Path, str]) -> None:
+    # Each upload takes one PATCH, fails the next and is then gone: every good PATCH
+    # resets the retry count, so only the bound on fresh starts ends the send.
+    with (
+        checksum_server(advertise=False, lose_uploads=True) as url,
+        pytest.raises(TransportError) as caught,
+    ):
+        send(url, *bundle)
+    assert caught.value.kind is FailureKind.PROTOCOL and "kept losing" in str(caught.value)
+    assert len(_ChecksumTus.uploads) == MAX_RESTARTS + 1
