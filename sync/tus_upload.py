@@ -100,22 +100,27 @@ class TusUpload:
             raise http_failures.from_status(413, self.settings, "creation")
         url: str | None = None
         offset = 0
-        if resume is not None:
-            found = self._resume_offset(resume.location)
-            if found is not None:
-                url, offset = resume.location, found
+        # A saved upload is asked about first (HEAD); if it is gone or not ours, a fresh
+        # one starts without counting as a restart.
+        resuming = False
+        if resume is not None and same_origin(self.settings.url, resume.location):
+            url, resuming = resume.location, True
         failures = restarts = 0
-        must_sync = False
+        must_sync = resuming
         while True:
             if self.cancelled():
                 raise UploadCancelled()
             try:
                 if url is not None and must_sync:
                     must_sync = False
-                    found = self._head(url)
-                    if found is None:
+                    found = self._head(url, resuming)
+                    if found is None and not resuming:
                         raise _UploadGone()  # counted as a restart, like a 404 to a PATCH
-                    offset = found
+                    resuming = False
+                    if found is None:
+                        url, offset = None, 0
+                    else:
+                        offset = found
                 if url is None:
                     url, offset = self._create(), 0
                     self.save_state(UploadState(url, 0))
@@ -152,7 +157,7 @@ class TusUpload:
                 restarts += 1
                 if restarts > MAX_RESTARTS:
                     raise self._restarts_failure(lost) from None
-                failures = self._count_failure(failures, None)
+                self._pause(restarts)
                 url, must_sync = None, False
                 self.held = self.confirmed = False
 
@@ -173,13 +178,18 @@ class TusUpload:
             raise failure or http_failures.protocol_error(
                 self.settings, "the upload kept being lost or out of step"
             )
-        delay = min(self.t._backoff * 2 ** (failures - 1), self.t._max_backoff)
+        self._pause(failures)
+        return failures
+
+    def _pause(self, attempt: int) -> None:
+        """The wait before attempt `attempt` + 1: backoff doubling up to max_backoff,
+        listening for Cancel while waiting."""
+        delay = min(self.t._backoff * 2 ** (attempt - 1), self.t._max_backoff)
         deadline = time.monotonic() + delay
         while (left := deadline - time.monotonic()) > 0:
             if self.cancelled():
                 raise UploadCancelled()
             self.t._sleep(min(left, 0.1))
-        return failures
 
     def _offer(self) -> ServerOffer:
         answer = self._request("OPTIONS", self.settings.url, {})
@@ -194,18 +204,13 @@ class TusUpload:
             raise http_failures.protocol_error(self.settings, "it does not offer creation")
         return offer
 
-    def _resume_offset(self, location: str) -> int | None:
-        """Where the saved upload stands, or None to start afresh (gone, 409, not ours)."""
-        if not same_origin(self.settings.url, location):
-            return None
-        answer = self._request("HEAD", location, {})
-        if answer.status_code in (*GONE, 409):
-            return None
-        return self._offset_from_head(answer)
-
-    def _head(self, url: str) -> int | None:
+    def _head(self, url: str, resuming: bool) -> int | None:
+        """Where the upload stands, or None when it is gone or not ours (on resume a
+        409 too). Busy (423, tusd locks uploads on HEAD) is retried with backoff."""
         answer = self._request("HEAD", url, {})
-        if answer.status_code in GONE:
+        if answer.status_code == 423:
+            raise _OffsetConflict()
+        if answer.status_code in GONE or (resuming and answer.status_code == 409):
             return None
         return self._offset_from_head(answer)
 

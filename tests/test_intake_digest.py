@@ -241,8 +241,30 @@ def test_an_intake_that_keeps_storing_other_bytes_is_given_up_on(
     monkeypatch.setattr(UploadStore, "create", counting)
     t = client(intake, tmp_path)
     t._backoff = 0.01
+    t._max_retries = 0  # fresh starts are bounded on their own, not by the retries
     with pytest.raises(TransportError) as caught:
         send_file(t, os.urandom(3 * MIB), tmp_path)
     assert caught.value.kind is FailureKind.STORAGE and not caught.value.retryable
     assert len(posts) == MAX_RESTARTS + 1
     assert intake.finished() == {}
+
+
+def test_a_finish_whose_answer_was_lost_is_confirmed_by_an_empty_patch(
+    intake: Intake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = UploadStore.finish
+    lost = iter([OSError(5, "Input/output error")])
+
+    def finish_then_fail(self: UploadStore, upload_id: str, sha256: str) -> Path:
+        finished = real(self, upload_id, sha256)
+        failure = next(lost, None)
+        if failure is not None:
+            raise failure  # finished on disk, but the PATCH is answered 500
+        return finished
+
+    monkeypatch.setattr(UploadStore, "finish", finish_then_fail)
+    data = os.urandom(2 * MIB + 3)
+    t = client(intake, tmp_path)
+    t._backoff = 0.01
+    send_file(t, data, tmp_path)
+    assert intake.finished() == {hashlib.sha256(data).hexdigest(): data}

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import contextlib
 import os
+import socket
 import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from hashlib import sha256
 from pathlib import Path
 
 import pytest
 import requests
 
+from sync.digest_fields import format_repr_digest
 from sync.intake.store import EMPTY_MAX_AGE, UploadStore
 from sync.tus_client import MIB
 from tests.intake_helpers import AUTH, Intake, intake_config, running_intake
@@ -59,10 +62,15 @@ def test_bytes_that_arrived_are_no_longer_promised(intake: Intake) -> None:
 
 
 @pytest.mark.usefixtures("room_of_30_mib")
-def test_a_damaged_record_does_not_refuse_every_sender(intake: Intake) -> None:
+@pytest.mark.parametrize("damage", ["garbled", "a folder"])
+def test_a_damaged_record_does_not_refuse_every_sender(intake: Intake, damage: str) -> None:
     damaged = "0" * 32
     (intake.store / "partial" / damaged).write_bytes(b"")
-    (intake.store / "uploads" / f"{damaged}.json").write_text("{not json")
+    record = intake.store / "uploads" / f"{damaged}.json"
+    if damage == "garbled":
+        record.write_text("{not json")
+    else:
+        record.mkdir()  # unreadable as a file: an OSError, not a parse error
     assert create(intake, 10 * MIB).status_code == 201
 
 
@@ -82,6 +90,48 @@ def test_two_creations_at_once_do_not_both_take_the_same_room(
     with ThreadPoolExecutor(2) as pool:
         answers = sorted(pool.map(lambda _: create(intake, 20 * MIB).status_code, range(2)))
     assert answers == [201, 507]
+
+
+def test_a_creation_behind_a_hung_disk_is_503_not_a_wait_for_ever(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def hung_free_bytes(self: UploadStore) -> int:
+        time.sleep(1.5)
+        return RESERVE + 30 * MIB
+
+    monkeypatch.setattr(UploadStore, "free_bytes", hung_free_bytes)
+    config = intake_config(tmp_path / "store", max_size=50 * MIB, lock_wait=0.3)
+    with running_intake(config) as server, ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(lambda _: create(server, MIB), range(2)))
+    codes = sorted(answer.status_code for answer in answers)
+    assert codes == [201, 503]
+    assert [a.headers.get("Retry-After") for a in answers if a.status_code == 503] == ["10"]
+
+
+def test_a_head_waits_for_the_patch_streaming_into_its_upload(tmp_path: Path) -> None:
+    # Asked mid-PATCH, a HEAD would report an offset about to change (or, during the
+    # finish, 404 between the rename and the record): it waits, and is 423 past
+    # lock_wait, which clients retry.
+    config = intake_config(tmp_path / "store", max_size=50 * MIB, lock_wait=0.3)
+    with running_intake(config) as server:
+        url = server.create(4 * MIB)
+        path = url[len(server.base) :]
+        head = (
+            f"PATCH {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Authorization: {AUTH['Authorization']}\r\nTus-Resumable: 1.0.0\r\n"
+            f"Upload-Offset: 0\r\nContent-Type: application/offset+octet-stream\r\n"
+            f"Content-Length: {4 * MIB}\r\n\r\n"
+        ).encode("ascii")
+        with socket.create_connection(("127.0.0.1", server.port), timeout=30) as patching:
+            patching.sendall(head + os.urandom(MIB))
+            partial = server.store / "partial" / url.rsplit("/", 1)[1]
+            deadline = time.monotonic() + 10
+            while partial.stat().st_size == 0 and time.monotonic() < deadline:
+                time.sleep(0.01)  # bytes on disk: the PATCH holds the upload now
+            assert requests.head(url, headers=AUTH, timeout=10).status_code == 423
+            patching.sendall(os.urandom(3 * MIB))
+            assert patching.recv(100).startswith(b"HTTP/1.1 204")
+        assert server.offset(url) == 4 * MIB
 
 
 def test_an_upload_never_sent_a_byte_gives_its_room_back_within_the_hour(
@@ -129,3 +179,15 @@ def test_a_finished_upload_reaches_the_disk_before_it_is_named(
     assert disk.of(partial) == ["fsync"]  # nothing checks this one as a whole
     assert intake.patch(url, 3, b"def").status_code == 204
     assert disk.of(partial) == ["fsync", "fsync", "fsync", "replace"]
+
+
+def test_an_upload_held_to_its_digest_waits_for_the_disk_only_at_its_finish(
+    intake: Intake, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    disk = _DiskCalls(monkeypatch, intake.store)
+    url = intake.create(6, **{"Repr-Digest": format_repr_digest(sha256(b"abcdef").digest())})
+    partial = intake.store / "partial" / url.rsplit("/", 1)[1]
+    assert intake.patch(url, 0, b"abc").status_code == 204
+    assert disk.of(partial) == []  # checked as a whole at its finish instead
+    assert intake.patch(url, 3, b"def").status_code == 204
+    assert disk.of(partial) == ["fsync", "replace"]

@@ -21,6 +21,7 @@ import pytest
 from sync.digest_fields import format_repr_digest, parse_repr_digest
 from sync.errors import FailureKind, TransportError
 from sync.http_settings import check_http_settings
+from sync.transport import UploadState
 from sync.tus_client import MIB, TusTransport
 from sync.tus_upload import MAX_RESTARTS
 from tests.sync_servers import write_bundle
@@ -42,6 +43,7 @@ class _ChecksumTus(http.server.BaseHTTPRequestHandler):
     digest_mode = "ignore"
     busy_first = False  # answer the first PATCH 423, as an intake still busy with it
     lose_uploads = False  # a 503 to every upload's second PATCH, then 404 to its HEAD
+    heads_busy = 0  # answer this many HEADs 423 first, as tusd does while it is locked
     stated: ClassVar[list[str | None]] = []
 
     def _answer(self, status: int, **headers: str) -> None:
@@ -76,6 +78,10 @@ class _ChecksumTus(http.server.BaseHTTPRequestHandler):
         name = self.path.rsplit("/", 1)[1]
         if self.lose_uploads:
             self._answer(404)
+            return
+        if type(self).heads_busy:
+            type(self).heads_busy -= 1
+            self._answer(423)
             return
         got = self.uploads[name]
         echo = {}
@@ -131,6 +137,7 @@ def checksum_server(
     lose_uploads: bool = False,
 ) -> Iterator[str]:
     _ChecksumTus.lose_uploads = lose_uploads
+    _ChecksumTus.heads_busy = 0
     _ChecksumTus.advertise, _ChecksumTus.damage_first = advertise, damage_first
     _ChecksumTus.busy_first = busy_first
     _ChecksumTus.uploads, _ChecksumTus.lengths, _ChecksumTus.checksums = {}, {}, []
@@ -263,3 +270,33 @@ def test_a_server_that_keeps_losing_uploads_is_given_up_on(bundle: tuple[Path, s
         send(url, *bundle)
     assert caught.value.kind is FailureKind.PROTOCOL and "kept losing" in str(caught.value)
     assert len(_ChecksumTus.uploads) == MAX_RESTARTS + 1
+
+
+def test_a_busy_head_on_resume_is_asked_again(bundle: tuple[Path, str]) -> None:
+    path, sha = bundle
+    with checksum_server(advertise=False) as url:
+        states: list[UploadState] = []
+        t = TusTransport(check_http_settings(url), patch_size=MIB, backoff=0.01)
+        stop = iter([False] * 20 + [True])
+        with pytest.raises(TransportError, match="cancelled"):
+            t.send(
+                path,
+                path.stat().st_size,
+                sha,
+                resume=None,
+                save_state=states.append,
+                progress=lambda done, total: None,
+                cancelled=lambda: next(stop, True),
+            )
+        _ChecksumTus.heads_busy = 2
+        t.send(
+            path,
+            path.stat().st_size,
+            sha,
+            resume=states[-1],
+            save_state=states.append,
+            progress=lambda done, total: None,
+            cancelled=lambda: False,
+        )
+    assert list(_ChecksumTus.uploads) == ["u0"]  # resumed, not started afresh
+    assert bytes(_ChecksumTus.uploads["u0"]) == path.read_bytes()

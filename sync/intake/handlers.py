@@ -15,7 +15,7 @@ import errno
 import hashlib
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
 import aiohttp
@@ -121,6 +121,21 @@ class TusHandlers:
 
     # -- creation --------------------------------------------------------------------
 
+    @contextlib.asynccontextmanager
+    async def _creation_slot(self) -> AsyncIterator[None]:
+        """One creation at a time, from the room check to the new upload on disk, so
+        two never both count the same room; a disk that hangs makes the next ones 503
+        after lock_wait rather than wait for ever."""
+        try:
+            async with asyncio.timeout(self.limits.lock_wait):
+                await self._creating.acquire()
+        except TimeoutError:
+            raise UploadLockedError() from None
+        try:
+            yield
+        finally:
+            self._creating.release()
+
     async def create(self, request: web.Request) -> web.StreamResponse:
         # Upload-Metadata is accepted and never read: the intake stores nothing the
         # client says about its file.
@@ -130,14 +145,19 @@ class TusHandlers:
         expected = parse_expected_digest(request.headers.get("Repr-Digest"))
         if request.content_length or request.headers.get("Transfer-Encoding"):
             return refuse(400, "creation-with-upload is not offered: PATCH the bytes", close=True)
-        async with self._creating:  # two creations never both count the same room
-            if await in_thread(self.store.partial_count) >= self.limits.max_partials:
-                return refuse(503, "too many unfinished uploads; try again later", close=True)
-            free = await in_thread(self.store.free_bytes)
-            promised = await in_thread(self.store.promised_bytes)
-            if free - promised < length + self.limits.reserve_bytes:
-                return refuse(507, "not enough space on the intake for this upload")
-            upload_id = await in_thread(self.store.create, length, expected)
+        try:
+            async with self._creation_slot():
+                if await in_thread(self.store.partial_count) >= self.limits.max_partials:
+                    return refuse(503, "too many unfinished uploads; try again later", close=True)
+                free = await in_thread(self.store.free_bytes)
+                promised = await in_thread(self.store.promised_bytes)
+                if free - promised < length + self.limits.reserve_bytes:
+                    return refuse(507, "not enough space on the intake for this upload")
+                upload_id = await in_thread(self.store.create, length, expected)
+        except UploadLockedError:
+            response = refuse(503, "the intake is busy creating uploads; try again shortly")
+            response.headers["Retry-After"] = "10"
+            return response
         if length == 0 and await self._finish(upload_id, expected) is None:
             return refuse(460, "Repr-Digest is not the digest of an empty upload")
         return web.Response(
@@ -148,8 +168,15 @@ class TusHandlers:
     # -- offset ----------------------------------------------------------------------
 
     async def head(self, request: web.Request) -> web.StreamResponse:
+        # Under the upload's lock: a HEAD while a PATCH streams or an upload is being
+        # finished would report an offset about to change, or 404 between the rename
+        # and the record. Busy past lock_wait is 423, which clients retry.
         upload_id = parse_upload_id(request.match_info["upload_id"])
-        status = await in_thread(self.store.status, upload_id)
+        try:
+            async with self.locks.hold(upload_id, self.limits.lock_wait):
+                status = await in_thread(self.store.status, upload_id)
+        except UploadLockedError:
+            return refuse(423, "the upload is busy with another request")
         if status is None:
             return web.Response(status=404, headers={"Cache-Control": "no-store"})
         return web.Response(

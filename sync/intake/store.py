@@ -159,8 +159,8 @@ class UploadStore:
             try:
                 record = self._read_record(entry.name)
                 arrived = entry.stat().st_size
-            except (IntakeStoreError, FileNotFoundError):
-                continue  # damaged, or finished or expired between the two looks
+            except (IntakeStoreError, OSError):
+                continue  # damaged or unreadable, or finished or expired between looks
             if record is not None and record.get("sha256") is None:
                 promised += max(int(str(record["length"])) - arrived, 0)
         return promised
