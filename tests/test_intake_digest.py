@@ -42,11 +42,13 @@ def create(intake: Intake, length: int, digest: str | None) -> requests.Response
 
 
 def client(intake: Intake, tmp_path: Path) -> TusTransport:
-    """Carnet's own tus client, with the intake's token, in 1 MiB PATCHes."""
+    """Carnet's own tus client, with the intake's token, in 1 MiB PATCHes, retrying
+    after 10 ms."""
     token = tmp_path / "token"
     token.write_text(TOKEN)
     token.chmod(0o600)
-    return TusTransport(check_http_settings(intake.url, token_file=token), patch_size=MIB)
+    settings = check_http_settings(intake.url, token_file=token)
+    return TusTransport(settings, patch_size=MIB, backoff=0.01)
 
 
 def test_an_upload_held_to_its_digest_is_confirmed(intake: Intake) -> None:
@@ -215,7 +217,6 @@ def test_a_finish_the_client_never_saw_is_confirmed_before_it_says_sent(
     monkeypatch.setattr(UploadStore, "finish", finish_once_failing)
     data = os.urandom(2 * MIB + 3)
     t = client(intake, tmp_path)
-    t._backoff = 0.01
     send_file(t, data, tmp_path)
     assert intake.finished() == {hashlib.sha256(data).hexdigest(): data}
 
@@ -240,7 +241,6 @@ def test_an_intake_that_keeps_storing_other_bytes_is_given_up_on(
     monkeypatch.setattr(handlers, "_write", damaging)
     monkeypatch.setattr(UploadStore, "create", counting)
     t = client(intake, tmp_path)
-    t._backoff = 0.01
     t._max_retries = 0  # fresh starts are bounded on their own, not by the retries
     with pytest.raises(TransportError) as caught:
         send_file(t, os.urandom(3 * MIB), tmp_path)
@@ -265,6 +265,5 @@ def test_a_finish_whose_answer_was_lost_is_confirmed_by_an_empty_patch(
     monkeypatch.setattr(UploadStore, "finish", finish_then_fail)
     data = os.urandom(2 * MIB + 3)
     t = client(intake, tmp_path)
-    t._backoff = 0.01
     send_file(t, data, tmp_path)
     assert intake.finished() == {hashlib.sha256(data).hexdigest(): data}
