@@ -6,6 +6,7 @@ fsynced before each offset is acknowledged."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import socket
@@ -20,6 +21,9 @@ import pytest
 import requests
 
 from sync.digest_fields import format_repr_digest
+from sync.intake.app import _expire_once
+from sync.intake.handlers import TusHandlers
+from sync.intake.limits import IntakeLimits
 from sync.intake.store import EMPTY_MAX_AGE, UploadStore
 from sync.tus_client import MIB
 from tests.intake_helpers import AUTH, Intake, intake_config, running_intake
@@ -191,3 +195,33 @@ def test_an_upload_held_to_its_digest_waits_for_the_disk_only_at_its_finish(
     assert disk.of(partial) == []  # checked as a whole at its finish instead
     assert intake.patch(url, 3, b"def").status_code == 204
     assert disk.of(partial) == ["fsync", "replace"]
+
+
+def test_expiry_leaves_an_upload_a_request_holds(tmp_path: Path) -> None:
+    # The upload is stale by its file's age, but a PATCH holds it: expiry passes it by,
+    # and takes it once the request is over and it is still stale.
+    store = UploadStore(tmp_path / "store", create=True)
+    handlers = TusHandlers(store, IntakeLimits())
+    upload_id = store.create(100)
+    old = time.time() - 2 * EMPTY_MAX_AGE
+    os.utime(store.partial / upload_id, (old, old))
+
+    async def scenario() -> tuple[list[str], list[str]]:
+        holding, release = asyncio.Event(), asyncio.Event()
+
+        async def patch_in_progress() -> None:
+            async with handlers.locks.hold(upload_id, 1):
+                holding.set()
+                await release.wait()
+
+        request = asyncio.create_task(patch_in_progress())
+        await holding.wait()
+        during = await _expire_once(store, handlers, 72 * 3600)
+        release.set()
+        await request
+        after = await _expire_once(store, handlers, 72 * 3600)
+        return during, after
+
+    during, after = asyncio.run(scenario())
+    assert during == [] and after == [upload_id]
+    assert store.status(upload_id) is None

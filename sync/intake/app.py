@@ -18,7 +18,7 @@ from aiohttp import web
 from aiohttp.typedefs import Middleware
 
 from sync.intake.handlers import UPLOADS_PATH, TusHandlers, refuse
-from sync.intake.limits import IntakeLimits
+from sync.intake.limits import IntakeLimits, UploadLockedError
 from sync.intake.protocol import (
     CHECKSUM_ALGORITHMS,
     EXTENSIONS,
@@ -111,14 +111,29 @@ async def _expire_forever(store: UploadStore, handlers: TusHandlers, max_age: fl
     pause = min(_MAX_EXPIRY_PAUSE, max(1.0, max_age / 4))
     while True:
         try:
-            removed = await asyncio.to_thread(store.expire, max_age, handlers.locks.busy())
+            removed = await _expire_once(store, handlers, max_age)
         except OSError as exc:
             log.error("could not expire stale uploads: %s", exc.strerror)
         else:
-            handlers.forget(removed)
             if removed:
                 log.info("expired %d unfinished upload(s)", len(removed))
         await asyncio.sleep(pause)
+
+
+async def _expire_once(store: UploadStore, handlers: TusHandlers, max_age: float) -> list[str]:
+    """Each stale upload is removed under its lock, and only if it is still stale then:
+    a PATCH that began meanwhile keeps its upload, and one that comes after finds it
+    gone (404) rather than being answered for bytes written into a removed file."""
+    removed: list[str] = []
+    for upload_id in await asyncio.to_thread(store.stale_partials, max_age):
+        try:
+            async with handlers.locks.hold(upload_id, 0):
+                if await asyncio.to_thread(store.expire_if_stale, upload_id, max_age):
+                    removed.append(upload_id)
+                    handlers.forget([upload_id])
+        except UploadLockedError:
+            continue  # busy: not stale after all
+    return removed
 
 
 def build_app(

@@ -98,9 +98,6 @@ class UploadLocks:
         self._locks: dict[str, asyncio.Lock] = {}
         self._users: dict[str, int] = {}
 
-    def busy(self) -> set[str]:
-        return {upload_id for upload_id, lock in self._locks.items() if lock.locked()}
-
     @contextlib.asynccontextmanager
     async def hold(self, upload_id: str, wait: float) -> AsyncIterator[None]:
         lock = self._locks.setdefault(upload_id, asyncio.Lock())

@@ -232,29 +232,51 @@ class UploadStore:
 
     def expire(self, max_age: float, busy: set[str], now: float | None = None) -> list[str]:
         """Remove unfinished uploads untouched for `max_age` seconds (empty ones after
-        EMPTY_MAX_AGE at most), and the records of finished ones as old (their files
-        stay). Returns the ids of the partials gone."""
+        EMPTY_MAX_AGE at most) but those in `busy`, and the records of finished ones as
+        old (their files stay). Returns the ids of the partials gone. The server does
+        the same one upload at a time under each upload's lock (app.py)."""
+        return [
+            upload_id
+            for upload_id in self.stale_partials(max_age, now)
+            if upload_id not in busy and self.expire_if_stale(upload_id, max_age, now)
+        ]
+
+    def stale_partials(self, max_age: float, now: float | None = None) -> list[str]:
+        """The unfinished uploads old enough to expire; removes, on the way, the
+        records of finished uploads as old (their files stay)."""
         now = time.time() if now is None else now
-        removed: list[str] = []
+        stale: list[str] = []
         for entry in os.scandir(self.uploads):
             if not entry.name.endswith(".json") or entry.name.startswith("."):
                 continue
             upload_id = entry.name[: -len(".json")]
-            if upload_id in busy:
-                continue
-            partial = self.partial / upload_id
             try:
-                info = partial.stat()
+                if self._partial_age(upload_id, max_age, now):
+                    stale.append(upload_id)
             except FileNotFoundError:
-                touched = entry.stat().st_mtime  # finished: the record's age
-                if now - touched >= max_age:
-                    self._record_path(upload_id).unlink(missing_ok=True)
-                continue
-            limit = max_age if info.st_size else min(max_age, EMPTY_MAX_AGE)
-            if now - info.st_mtime >= limit:
-                self.terminate(upload_id)
-                removed.append(upload_id)
-        return removed
+                with contextlib.suppress(FileNotFoundError):
+                    if now - entry.stat().st_mtime >= max_age:  # finished: the record's age
+                        self._record_path(upload_id).unlink(missing_ok=True)
+        return stale
+
+    def expire_if_stale(self, upload_id: str, max_age: float, now: float | None = None) -> bool:
+        """Remove one unfinished upload if it is (still) old enough; the caller holds the
+        upload's lock, so no PATCH is writing into the file being removed."""
+        now = time.time() if now is None else now
+        try:
+            stale = self._partial_age(upload_id, max_age, now)
+        except FileNotFoundError:
+            return False
+        if stale:
+            self.terminate(upload_id)
+        return stale
+
+    def _partial_age(self, upload_id: str, max_age: float, now: float) -> bool:
+        """Whether the partial has been untouched long enough to go; FileNotFoundError
+        when there is none (finished, or gone)."""
+        info = (self.partial / upload_id).stat()
+        limit = max_age if info.st_size else min(max_age, EMPTY_MAX_AGE)
+        return now - info.st_mtime >= limit
 
     # -- what has arrived ------------------------------------------------------------
 
