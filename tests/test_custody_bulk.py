@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable
 
 import pytest
+import sqlcipher3
 
 from app.custody import _OVERLAP_FROM, CustodyAction, CustodyLog
 from app.errors import ValidationError
@@ -138,3 +139,24 @@ def test_a_bulk_import_large_enough_for_the_worker_chains_indexes_and_verifies(
     assert {e.action for e in entries} == {"create"}
     assert notebook.custody.verify() == ROWS + 1
     assert [hit.incident_id for hit in notebook.search.search(f"checkpoint{ROWS - 1}")] == [ids[-1]]
+
+
+def test_a_stale_appender_is_refused_by_the_seq_key_and_the_batch_rolls_back(
+    notebook: object,
+) -> None:
+    # As for `append`: a row that went in on the same transaction behind the appender's
+    # back takes the seq its first row would have had, and the PRIMARY KEY refuses it.
+    notebook = nb(notebook)
+    notebook.custody.record(CustodyAction.BACKUP, "vault", None)
+    with pytest.raises(sqlcipher3.IntegrityError), notebook.session.db.transaction() as conn:
+        appender = notebook.custody.appender(conn)
+        notebook.custody.append(conn, CustodyAction.EDIT, "incident 1", 1)
+        appender.append_many(wanted(ROWS), alongside=lambda: None)
+    assert [e.seq for e in notebook.custody.entries()] == [1]
+    assert notebook.custody.verify() == 1
+
+
+def test_an_empty_import_adds_no_custody_row(notebook: object) -> None:
+    notebook = nb(notebook)
+    assert notebook.incidents.add_many([]) == []
+    assert notebook.custody.entries() == []
