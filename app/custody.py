@@ -39,8 +39,8 @@ META_PREVIOUS_SIGNING_KEYS = "previous_signing_keys"
 NEXT_SIGNER = "next_signer"
 _FETCH = 1000
 _OVERLAP_FROM = 64
-# Made once: `json.dumps` with any non-default option builds a new encoder per call,
-# a tenth of a bulk import's custody time. Same options, so the same bytes.
+# Made once: `json.dumps` with any non-default option builds a new encoder per call
+# (about 2.5 µs, twice per custody row). Same options, so the same bytes.
 _CANONICAL_JSON = json.JSONEncoder(
     sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
 )
@@ -269,8 +269,8 @@ class CustodyAppender:
         self._conn.execute(_INSERT, values)
         # Only once the row is in: a failed insert leaves the head where it was.
         self._seq, self._head = values[0], values[-1]
-        seq, at, name, subject, incident_id, _, actor, prev, signature, row = values
-        return CustodyEntry(seq, at, name, subject, incident_id, facts, actor, prev, signature, row)
+        seq, at, name, about, incident, _, actor, prev, signature, row = values
+        return CustodyEntry(seq, at, name, about, incident, facts, actor, prev, signature, row)
 
     def append_many(
         self,
@@ -283,7 +283,7 @@ class CustodyAppender:
         `alongside`, the caller's other work on this transaction, runs on the calling
         thread while a worker signs and chains the rows: SQLite lets go of Python's lock
         while it runs a statement, and libsodium while it signs, so on two cores the two
-        overlap (a 10,000-incident import's FTS5 reindex hides most of its signatures).
+        overlap (a 10,000-incident import's FTS5 reindex hides much of its signing time).
         The worker touches no connection; only the calling thread writes. Below
         _OVERLAP_FROM rows a thread would cost more than it saves."""
         if alongside is None or len(rows) < _OVERLAP_FROM:
