@@ -11,6 +11,7 @@ The precision stored is that of the first part ("approximate" when it has a ~).
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -62,18 +63,16 @@ def _part(text: str, whole: str) -> tuple[str, str, tuple[dt.date, dt.date]]:
             f"date {whole!r}: use YYYY-MM-DD, YYYY-MM or YYYY, "
             "~ in front if approximate, FROM..TO for a span"
         )
-    year = int(match["year"])
-    month = int(match["month"]) if match["month"] else None
-    day = int(match["day"]) if match["day"] else None
+    year_text, month_text, day_text = match.groups()
+    year = int(year_text)
     try:
-        if day is not None and month is not None:
-            date = dt.date(year, month, day)
+        if day_text is not None:
+            date = dt.date(year, int(month_text), int(day_text))
             return date.isoformat(), "day", (date, date)
-        if month is not None:
+        if month_text is not None:
+            month = int(month_text)
             first = dt.date(year, month, 1)
-            last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(
-                days=1
-            )
+            last = first.replace(day=calendar.monthrange(year, month)[1])
             return f"{year:04d}-{month:02d}", "month", (first, last)
         if year < 1:
             raise ValueError("year 0")

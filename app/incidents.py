@@ -52,7 +52,7 @@ class IncidentService:
         checked = []
         for index, item in enumerate(items):
             try:
-                checked.append(validation.incident(item))
+                checked.append(validation.incident_and_date(item))
             except ValidationError as exc:
                 if len(items) == 1:
                     raise
@@ -61,15 +61,17 @@ class IncidentService:
         now = self.clock()
         with self.db.transaction() as conn:
             custody = self.custody.appender(conn)  # the chain head read once per batch
-            for index, item in enumerate(checked):
+            for index, (item, event) in enumerate(checked):
                 if cancel is not None and index % BATCH_PROGRESS_EVERY == 0:
                     cancel.raise_if_cancelled()
-                incident_id = self._insert(conn, item, now)
-                ids.append(incident_id)
-                custody.append(CustodyAction.CREATE, _subject(incident_id), incident_id)
+                ids.append(self._insert(conn, item, now, event))
                 if index % BATCH_PROGRESS_EVERY == 0:
                     progress(index, len(checked), "importing")
-            search_index.reindex(conn, ids)
+            # The FTS5 reindex runs while a worker signs the custody rows (append_many).
+            custody.append_many(
+                [(CustodyAction.CREATE, _subject(i), i, None) for i in ids],
+                alongside=lambda: search_index.reindex(conn, ids),
+            )
             if cancel is not None:
                 cancel.raise_if_cancelled()
         progress(len(checked), len(checked), "importing")
@@ -157,12 +159,12 @@ class IncidentService:
             )
         self.blobs.remove(blob_ids)
 
-    def _insert(self, conn: Any, item: IncidentInput, now: str) -> int:
+    def _insert(self, conn: Any, item: IncidentInput, now: str, event: EventDate) -> int:
         cursor = conn.execute(
             "INSERT INTO incidents (uid, title, narrative, date_from, date_to, date_precision, "
             "location, country, latitude, longitude, status, sensitivity, created_at, updated_at) "
             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (uuid.uuid4().hex, *column_values(item), now, now),
+            (uuid.uuid4().hex, *column_values(item, event), now, now),
         )
         incident_id = int(cursor.lastrowid)
         self._insert_lists(conn, incident_id, item)
@@ -180,9 +182,11 @@ class IncidentService:
         )
 
 
-def column_values(item: IncidentInput) -> tuple[Any, ...]:
-    """title .. sensitivity, in the column order both INSERT and UPDATE use."""
-    event = parse_event_date(item.date)
+def column_values(item: IncidentInput, event: EventDate | None = None) -> tuple[Any, ...]:
+    """title .. sensitivity, in the column order both INSERT and UPDATE use. `event` is
+    item.date already parsed (validation parses it; a bulk import need not twice)."""
+    if event is None:
+        event = parse_event_date(item.date)
     lat, lon = item.coordinates or (None, None)
     return (
         item.title,

@@ -10,7 +10,7 @@ import datetime as dt
 import math
 import unicodedata
 
-from app.dates import parse_event_date
+from app.dates import EventDate, parse_event_date
 from app.errors import ValidationError
 from app.models import ConsentInput, IncidentInput, InterventionInput, PersonInput
 from app.vocabulary import vocabularies
@@ -35,7 +35,7 @@ def text(
     cleaned = unicodedata.normalize("NFC", value).strip()
     if "\x00" in cleaned:
         raise ValidationError(f"{field} contains a NUL character")
-    if not multiline and any(ch in cleaned for ch in "\r\n"):
+    if not multiline and ("\r" in cleaned or "\n" in cleaned):
         raise ValidationError(f"{field} must be a single line")
     if required and not cleaned:
         raise ValidationError(f"{field} is required")
@@ -54,6 +54,11 @@ def day(value: str | None, field: str) -> str | None:
 
 
 def incident(data: IncidentInput) -> IncidentInput:
+    return incident_and_date(data)[0]
+
+
+def incident_and_date(data: IncidentInput) -> tuple[IncidentInput, EventDate]:
+    """The checked incident, and its date as parsed (so a bulk import parses it once)."""
     vocab = vocabularies()
     date = parse_event_date(data.date)  # raises with a precise message; parsed once
     country = None
@@ -65,7 +70,7 @@ def incident(data: IncidentInput) -> IncidentInput:
     violations = tuple(
         dict.fromkeys(vocab.violations.check(str(c).strip()) for c in data.violations)
     )
-    return IncidentInput(
+    checked = IncidentInput(
         title=text(data.title, "title", required=True),
         narrative=text(data.narrative, "narrative", limit=MAX_LONG_TEXT, multiline=True),
         date=date.text(),
@@ -77,6 +82,7 @@ def incident(data: IncidentInput) -> IncidentInput:
         status=vocab.statuses.check(data.status),
         sensitivity=vocab.sensitivities.check(data.sensitivity),
     )
+    return checked, date
 
 
 def tags(values: tuple[str, ...] | list[str]) -> tuple[str, ...]:

@@ -65,6 +65,8 @@ def valid_date_texts(draw: st.DrawFn) -> tuple[str, str]:
 @example(("2024-02-29", "day"))
 @example(("~0001..9999-12-31", "approximate"))
 @example(("2024-03-15..2024-03", "day"))
+@example(("9999-12", "month"))  # its last day was found by overflowing into year 10000
+@example(("2024-01..9999-12", "month"))
 def test_valid_date_text_round_trips(case: tuple[str, str]) -> None:
     text, precision = case
     parsed = parse_event_date(text)
