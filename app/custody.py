@@ -46,6 +46,7 @@ _CANONICAL_JSON = json.JSONEncoder(
 )
 _DETAILS_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
 _COLUMNS = "seq, at, action, subject, incident_id, details, actor, prev_hash, signature, row_hash"
+_INSERT = f"INSERT INTO custody_log ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)"  # noqa: S608
 
 
 class CustodyAction(enum.StrEnum):
@@ -342,9 +343,6 @@ class CustodyAppender:
             row_hash(canonical, signature),
         )
         return facts, values
-
-
-_INSERT = f"INSERT INTO custody_log ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)"  # noqa: S608
 
 
 def _entry(row: Any) -> CustodyEntry:

@@ -14,7 +14,8 @@ not (tusd, the Node server).
 
 A cut connection, a timeout or a 5xx is retried within the send, with backoff and a
 bounded number of attempts, from the offset a HEAD reports; an upload the server no
-longer has (404/410, or 409 on resume) starts afresh. Written in the project because
+longer has (404/410, or 409 on resume), or discarded as not the bundle's, starts afresh,
+at most MAX_RESTARTS times in one send (sync/tus_upload.py). Written in the project because
 tuspy has no session, no timeouts, no pinning, and keeps upload URLs in a plaintext file.
 """
 

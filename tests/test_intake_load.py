@@ -81,7 +81,7 @@ def test_stale_partials_expire_finished_files_stay(tmp_path: Path) -> None:
     stale_id = stale.rsplit("/", 1)[1]
     old = time.time() - 7200
     os.utime(store.partial / stale_id, (old, old))
-    assert store.expire(3600, busy=set()) == [stale_id]
+    assert store.expire(3600) == [stale_id]
     assert store.status(stale_id) is None
     assert store.status(fresh.rsplit("/", 1)[1]) is not None
     assert [item.sha256 for item in store.list_finished()] == [hashlib.sha256(b"abc").hexdigest()]

@@ -146,7 +146,7 @@ def test_an_upload_never_sent_a_byte_gives_its_room_back_within_the_hour(
     with (store.partial / started).open("ab") as handle:
         handle.write(b"x")
     an_hour_on = time.time() + EMPTY_MAX_AGE + 1
-    assert store.expire(72 * 3600, set(), now=an_hour_on) == [empty]
+    assert store.expire(72 * 3600, now=an_hour_on) == [empty]
     assert store.status(started) is not None and store.status(empty) is None
 
 

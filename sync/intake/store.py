@@ -230,15 +230,15 @@ class UploadStore:
         with contextlib.suppress(FileNotFoundError):
             self._record_path(upload_id).unlink()
 
-    def expire(self, max_age: float, busy: set[str], now: float | None = None) -> list[str]:
-        """Remove unfinished uploads untouched for `max_age` seconds (empty ones after
-        EMPTY_MAX_AGE at most) but those in `busy`, and the records of finished ones as
-        old (their files stay). Returns the ids of the partials gone. The server does
-        the same one upload at a time under each upload's lock (app.py)."""
+    def expire(self, max_age: float, now: float | None = None) -> list[str]:
+        """With no server running: remove unfinished uploads untouched for `max_age`
+        seconds (empty ones after EMPTY_MAX_AGE at most), and the records of finished
+        ones as old (their files stay). Returns the ids of the partials gone. A running
+        server does the same one upload at a time under each upload's lock (app.py)."""
         return [
             upload_id
             for upload_id in self.stale_partials(max_age, now)
-            if upload_id not in busy and self.expire_if_stale(upload_id, max_age, now)
+            if self.expire_if_stale(upload_id, max_age, now)
         ]
 
     def stale_partials(self, max_age: float, now: float | None = None) -> list[str]:
@@ -251,7 +251,7 @@ class UploadStore:
                 continue
             upload_id = entry.name[: -len(".json")]
             try:
-                if self._partial_age(upload_id, max_age, now):
+                if self._is_stale(upload_id, max_age, now):
                     stale.append(upload_id)
             except FileNotFoundError:
                 with contextlib.suppress(FileNotFoundError):
@@ -264,14 +264,14 @@ class UploadStore:
         upload's lock, so no PATCH is writing into the file being removed."""
         now = time.time() if now is None else now
         try:
-            stale = self._partial_age(upload_id, max_age, now)
+            stale = self._is_stale(upload_id, max_age, now)
         except FileNotFoundError:
             return False
         if stale:
             self.terminate(upload_id)
         return stale
 
-    def _partial_age(self, upload_id: str, max_age: float, now: float) -> bool:
+    def _is_stale(self, upload_id: str, max_age: float, now: float) -> bool:
         """Whether the partial has been untouched long enough to go; FileNotFoundError
         when there is none (finished, or gone)."""
         info = (self.partial / upload_id).stat()
